@@ -1,0 +1,68 @@
+"""The ``ustd`` command line: a thin layer that parses options and reports errors.
+
+Commands import their heavy dependencies (Playwright, the web stack, openpyxl) inside the
+command function, so ``ustd --help`` starts fast.
+"""
+
+from __future__ import annotations
+
+import sys
+
+import typer
+from rich.console import Console
+
+from assistant._version import __version__
+from assistant.cli import mock_portal
+from assistant.errors import UstdError
+
+app = typer.Typer(
+    name="ustd",
+    help="Prefill U.S. visa appointment applications on usvisascheduling.com, up to human confirmation.",
+    no_args_is_help=True,
+    add_completion=False,
+    rich_markup_mode="rich",
+)
+app.command("mock-portal")(mock_portal.mock_portal)
+
+_stderr = Console(stderr=True)
+
+
+def _show_version(value: bool) -> None:
+    if value:
+        typer.echo(f"ustd-assistant {__version__}")
+        raise typer.Exit()
+
+
+@app.callback()
+def _root(
+    version: bool = typer.Option(
+        False, "--version", callback=_show_version, is_eager=True, help="Show the version and exit."
+    ),
+) -> None:
+    """Prefill U.S. visa appointment applications, up to human confirmation."""
+
+
+def main(argv: list[str] | None = None) -> None:
+    """Entry point: run the app and turn expected failures into a message and an exit code."""
+    try:
+        app(args=argv, prog_name="ustd", standalone_mode=False)
+    except UstdError as error:
+        _stderr.print(f"[bold red]Error:[/] {error.message}", highlight=False)
+        if error.hint:
+            _stderr.print(error.hint, highlight=False)
+        sys.exit(error.exit_code)
+    except typer.Abort:
+        _stderr.print("Interrupted.")
+        sys.exit(130)
+    except KeyboardInterrupt:
+        _stderr.print("Interrupted.")
+        sys.exit(130)
+    except typer.Exit as done:
+        sys.exit(done.exit_code)
+    except Exception as error:  # click usage errors arrive here in non-standalone mode
+        import click
+
+        if isinstance(error, click.ClickException):
+            error.show()
+            sys.exit(error.exit_code)
+        raise

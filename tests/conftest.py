@@ -1,0 +1,50 @@
+"""Shared fixtures: one browser for the whole session, one mock portal, artifacts on disk.
+
+Follows playwright-python's own tests: a local server fixture, the browser launched once,
+per-test artifacts written where a person can look at them afterwards.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from assistant.browser import find_browser, launch_options
+
+ARTIFACTS = Path(__file__).resolve().parent.parent / "test-results"
+
+
+@pytest.fixture(scope="session")
+def browser_type_launch_args(playwright: Any) -> dict[str, Any]:
+    """Launch the browser the product itself would choose (see assistant.browser)."""
+    return launch_options(find_browser(playwright), headless=True)
+
+
+@pytest.fixture(scope="session")
+def mock_server() -> Iterator[Any]:
+    """One mock portal for the session; tests reset it (see ``portal``)."""
+    from fixtures import MockConfig, MockPortalServer
+
+    with MockPortalServer(MockConfig()) as server:
+        yield server
+
+
+@pytest.fixture()
+def portal(mock_server: Any) -> Iterator[Any]:
+    """The shared mock portal, reset to a clean state and default knobs for this test."""
+    mock_server.reset()
+    yield mock_server
+    mock_server.reset()
+
+
+@pytest.fixture()
+def artifacts_dir(request: pytest.FixtureRequest) -> Path:
+    """A folder under test-results/ named after the test, for screenshots a person can open."""
+    name = re.sub(r"[^A-Za-z0-9_.-]+", "_", request.node.nodeid.split("::", 1)[-1])
+    folder = ARTIFACTS / "pages" / name
+    folder.mkdir(parents=True, exist_ok=True)
+    return folder
