@@ -12,7 +12,7 @@ import typer
 from rich.console import Console
 
 from assistant._version import __version__
-from assistant.cli import mock_portal
+from assistant.cli import mock_portal, run
 from assistant.errors import UstdError
 
 app = typer.Typer(
@@ -22,6 +22,8 @@ app = typer.Typer(
     add_completion=False,
     rich_markup_mode="rich",
 )
+app.command("dry-run", epilog=run.EXIT_CODES_HELP)(run.dry_run)
+app.command("prefill", epilog=run.EXIT_CODES_HELP)(run.prefill)
 app.command("mock-portal")(mock_portal.mock_portal)
 
 _stderr = Console(stderr=True)

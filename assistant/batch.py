@@ -1,0 +1,191 @@
+"""Run several accounts: one browser context each, one after another or in parallel workers.
+
+Parallel workers are only for a local replica of the portal: against the real one a single
+session runs at a time (the portal bans parallel clients).
+"""
+
+from __future__ import annotations
+
+import queue
+import threading
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+
+from loguru import logger
+
+from assistant.errors import UstdError
+from assistant.gates import Gates, is_loopback
+from assistant.pacing import Pacer
+from assistant.portal_forms import AccountEntry
+from assistant.run_record import AccountRecord, ApplicantRecord, RunStore
+from assistant.secrets import AccountSecrets
+from flows.errors import FlowError
+
+SecretsFor = Callable[[AccountEntry], AccountSecrets]
+GatesFor = Callable[[], Gates]
+Progress = Callable[[str, str], None]
+
+
+@dataclass(frozen=True)
+class BatchOptions:
+    portal_url: str
+    locale: str = "zh-CN"
+    headless: bool = True
+    parallel: int = 1
+    pause: float | None = None
+    trace: bool = False
+
+
+def new_account_record(entry: AccountEntry) -> AccountRecord:
+    record = AccountRecord(account_id=entry.account_id, username=entry.username)
+    for index, applicant in enumerate(entry.applicants):
+        record.applicants[applicant.applicant_id] = ApplicantRecord(
+            applicant_id=applicant.applicant_id,
+            display_name=applicant.display_name,
+            role="primary" if index == 0 else "dependent",
+        )
+    return record
+
+
+class _Tracing:
+    """Playwright tracing that is paused while secrets are typed, so no trace holds one."""
+
+    def __init__(self, context: object, folder: Path, label: str, enabled: bool) -> None:
+        self.context = context
+        self.folder = folder
+        self.label = label
+        self.enabled = enabled
+        self.chunk = 0
+        if enabled:
+            context.tracing.start(screenshots=True, snapshots=True)  # type: ignore[attr-defined]
+            context.tracing.start_chunk()  # type: ignore[attr-defined]
+
+    def secret_page(self, entering: bool) -> None:
+        if not self.enabled:
+            return
+        if entering:
+            self._save_chunk()
+        else:
+            self.context.tracing.start_chunk()  # type: ignore[attr-defined]
+
+    def _save_chunk(self) -> None:
+        self.chunk += 1
+        self.folder.mkdir(parents=True, exist_ok=True)
+        self.context.tracing.stop_chunk(path=str(self.folder / f"trace-{self.label}-{self.chunk}.zip"))  # type: ignore[attr-defined]
+
+    def close(self) -> None:
+        if self.enabled:
+            try:
+                self._save_chunk()
+            except Exception:  # noqa: BLE001 - a chunk may already be stopped at a secret page
+                pass
+            self.context.tracing.stop()  # type: ignore[attr-defined]
+
+
+def _run_one(
+    browser: object,
+    entry: AccountEntry,
+    options: BatchOptions,
+    store: RunStore,
+    secrets_for: SecretsFor,
+    gates_for: GatesFor,
+    progress: Progress,
+) -> None:
+    from assistant.runner import AccountRunner, ApplicantFailed
+
+    record = store.record.accounts[entry.account_id]
+    if all(a.status in ("ready", "failed", "declined") for a in record.applicants.values()) and record.gate:
+        return  # finished in an earlier attempt of this run
+    for applicant in record.applicants.values():  # a resumed run tries failed ones again
+        if applicant.status in ("failed", "declined"):
+            applicant.status, applicant.error = "pending", None
+    context = browser.new_context(locale=options.locale, viewport={"width": 1280, "height": 900})  # type: ignore[attr-defined]
+    report_dir = Path(store.record.report_dir)
+    tracing = _Tracing(context, report_dir / "traces", entry.account_id, options.trace)
+    try:
+        page = context.new_page()
+        runner = AccountRunner(
+            page=page,
+            entry=entry,
+            secrets=secrets_for(entry),
+            gates=gates_for(),
+            pacer=Pacer.for_portal(options.portal_url, options.pause),
+            store=store,
+            record=record,
+            base_url=options.portal_url.rstrip("/"),
+            locale=options.locale,
+            shots_dir=report_dir / "screenshots",
+            on_progress=progress,
+            on_secret_page=tracing.secret_page,
+        )
+        try:
+            runner.run()
+        except (ApplicantFailed, FlowError, UstdError) as failure:
+            logger.error("{account}: {error}", account=entry.account_id, error=str(failure))
+            for applicant in record.applicants.values():
+                if applicant.status in ("pending", "in_progress"):
+                    applicant.status = "failed"
+                    applicant.error = applicant.error or str(failure)
+        except Exception as failure:  # noqa: BLE001 - one account's surprise must not stop the batch
+            logger.exception("{account}: unexpected failure", account=entry.account_id)
+            for applicant in record.applicants.values():
+                if applicant.status in ("pending", "in_progress"):
+                    applicant.status = "failed"
+                    applicant.error = f"Unexpected error: {failure}"
+        store.save()
+    finally:
+        tracing.close()
+        context.close()
+
+
+def run_batch(
+    entries: list[AccountEntry],
+    options: BatchOptions,
+    store: RunStore,
+    secrets_for: SecretsFor,
+    gates_for: GatesFor,
+    progress: Progress,
+) -> None:
+    """Run every account; failures are recorded per applicant, the batch goes on."""
+    from playwright.sync_api import sync_playwright
+
+    from assistant.browser import launch_chromium
+
+    if options.parallel > 1 and not is_loopback(options.portal_url):
+        raise UstdError(
+            "--parallel is only for a local mock portal: the real portal bans parallel sessions.",
+            hint="Run without --parallel; the assistant paces one session politely.",
+        )
+    work: queue.Queue[AccountEntry] = queue.Queue()
+    for entry in entries:
+        work.put(entry)
+    errors: list[BaseException] = []
+
+    def worker() -> None:
+        try:
+            with sync_playwright() as playwright:
+                browser = launch_chromium(playwright, headless=options.headless)
+                try:
+                    while True:
+                        try:
+                            entry = work.get_nowait()
+                        except queue.Empty:
+                            return
+                        _run_one(browser, entry, options, store, secrets_for, gates_for, progress)
+                finally:
+                    browser.close()
+        except BaseException as error:  # noqa: BLE001 - re-raised in the calling thread
+            errors.append(error)
+
+    workers = max(1, min(options.parallel, len(entries)))
+    if workers == 1:
+        worker()
+    else:
+        threads = [threading.Thread(target=worker, name=f"worker-{n}", daemon=True) for n in range(workers)]
+        for thread in threads:
+            thread.start()
+        for thread in threads:
+            thread.join()
+    if errors:
+        raise errors[0]

@@ -1,0 +1,228 @@
+"""``ustd profiles ...``: validate, show, schema, spreadsheet template and import.
+
+Heavy imports (pydantic models, openpyxl, keyring) happen inside the commands so that
+``ustd --help`` stays fast.
+"""
+
+from __future__ import annotations
+
+from datetime import date
+from pathlib import Path
+from typing import TYPE_CHECKING, Optional
+
+import typer
+from rich.console import Console
+
+if TYPE_CHECKING:
+    from assistant.models import Group
+    from assistant.problems import Problem
+
+app = typer.Typer(
+    help="Applicant profiles: validate, show, JSON Schema, spreadsheet template and import.",
+    no_args_is_help=True,
+    add_completion=False,
+)
+console = Console(highlight=False)
+
+
+def _today(value: Optional[str]) -> date:
+    if value is None:
+        return date.today()
+    try:
+        return date.fromisoformat(value)
+    except ValueError:
+        raise typer.BadParameter("use YYYY-MM-DD", param_hint="--today") from None
+
+
+TODAY_OPTION = typer.Option(None, "--today", metavar="YYYY-MM-DD",
+                            help="Check as if today were this date (default: today).")
+
+
+def _print_problems(problems: list[Problem]) -> None:
+    from assistant.problems import sort_problems
+
+    styles = {"error": "red", "warning": "yellow", "note": "cyan"}
+    for p in sort_problems(problems):
+        console.print(p.render(), style=styles[p.severity], markup=False)
+
+
+@app.command()
+def validate(
+    paths: list[Path] = typer.Argument(..., help="Group files (.yaml), directories of them, or spreadsheets (.xlsx/.csv)."),
+    today: Optional[str] = TODAY_OPTION,
+) -> None:
+    """Check profiles against the portal's rules; exit 0 if valid, 1 with every problem."""
+    from assistant.errors import ProfileInvalid
+    from assistant.problems import errors
+    from assistant.profile_files import iter_profile_paths, validate_file
+    from assistant.spreadsheet import import_table
+
+    day = _today(today)
+    all_errors: list[Problem] = []
+    files = list(iter_profile_paths(paths))
+    if not files:
+        raise typer.BadParameter("no .yaml files found", param_hint="PATHS")
+    for path in files:
+        if path.suffix.lower() in (".xlsx", ".xlsm", ".csv"):
+            _, problems = import_table(path, today=day)
+        else:
+            _, problems = validate_file(path, today=day)
+        errs = errors(problems)
+        others = [p for p in problems if not p.is_error]
+        if errs:
+            console.print(f"✗ {path}: {len(errs)} error(s)", style="bold red", markup=False)
+        else:
+            console.print(f"✓ {path}: valid", style="bold green", markup=False)
+        _print_problems(others)
+        all_errors.extend(errs)
+    if all_errors:
+        raise ProfileInvalid(all_errors)
+
+
+def _secret_status(profile_id: str) -> dict[str, str]:
+    from assistant.errors import SecretsUnavailable
+    from assistant.secrets import ENTRIES, check_secrets
+
+    try:
+        found = check_secrets(profile_id)
+    except SecretsUnavailable:
+        return dict.fromkeys(ENTRIES, "keyring unavailable")
+    return {k: "present" if v else "MISSING" for k, v in found.items()}
+
+
+def _rows(group: Group) -> tuple[list[str], list[list[str]]]:
+    from assistant.choices import LANGUAGE_LABELS, PHONE_COUNTRY, PICKUP_LOCATIONS
+
+    headers = ["Field"]
+    columns: list[dict[str, str]] = []
+    for a in group.applicants:
+        primary = a is group.primary
+        headers.append(a.id + (" (primary)" if primary else f" ({a.relation})"))  # type: ignore[attr-defined]
+        d = group.delivery_for(a)
+        inherited = " (primary's)" if a.delivery is None else ""
+        if d.address is not None:
+            addr = d.address
+            delivery = f"{d.option}: {addr.street} {addr.street2 or ''} {addr.street3 or ''}".strip()
+            delivery += f", {addr.city}, {addr.state} {addr.postal_code}, China"
+        else:
+            delivery = f"{d.option}: {PICKUP_LOCATIONS.get(d.pickup_location or '', '?')}"
+        col = {
+            "Last name": a.surname,
+            "First name": a.given_name,
+            "Gender": a.gender,
+            "Birthdate": a.birth_date_portal,
+            "Country of birth": a.country_of_birth,
+            "Nationality": a.nationality,
+            "National ID": a.national_id,
+            "Home phone": f"{PHONE_COUNTRY} {a.home_phone}",
+            "Mobile phone": f"{PHONE_COUNTRY} {a.mobile_phone}",
+            "Email": a.email,
+            "Contact email": a.effective_contact_email,
+            "Preferred language": LANGUAGE_LABELS[a.preferred_language],
+            "Mailing address": f"{a.mailing.street}, {a.mailing.city}, {a.mailing.state} {a.mailing.postal_code}",
+            "Passport number": a.passport.number,
+            "Passport issued": a.passport.issue_date_portal,
+            "Place of issue": a.passport.place_of_issue,
+            "Passport expires": a.passport.expiry_date_portal,
+            "Visa type": a.visa.visa_type,
+            "Post": a.visa.post,
+            "Visa category": a.visa.category,
+            "Visa class": a.visa.visa_class,
+            "Visa priority": a.visa.priority,
+            "DS-160 number": a.ds160_number,
+            "Document delivery": delivery + inherited,
+        }
+        if primary:
+            acc = group.primary.account
+            col["Account username"] = acc.username
+            col["Account e-mail"] = group.account_email
+            col["Account"] = "exists: sign in" if acc.exists else "new: sign up first"
+            for i, q in enumerate(acc.security_questions, start=1):
+                col[f"Security question {i}"] = q
+            status = _secret_status(a.id)
+            for entry, state in status.items():
+                col[f"Secret {entry}"] = state
+        columns.append(col)
+    names: list[str] = []
+    for col in columns:
+        names += [n for n in col if n not in names]
+    rows = [[n, *(c.get(n, "") for c in columns)] for n in names]
+    return headers, rows
+
+
+@app.command()
+def show(
+    path: Path = typer.Argument(..., help="A group file (.yaml)."),
+    today: Optional[str] = TODAY_OPTION,
+) -> None:
+    """Show what would be filled on the portal, as a table (secrets only as present/missing)."""
+    from rich.table import Table
+
+    from assistant.profile_files import load_group, validate_file
+
+    day = _today(today)
+    group = load_group(path, today=day)
+    _, problems = validate_file(path, today=day)
+    table = Table(title=f"{group.name} — {group.post}, travel {group.travel_date_portal}", show_lines=False)
+    headers, rows = _rows(group)
+    for h in headers:
+        table.add_column(h, overflow="fold")
+    for r in rows:
+        table.add_row(*r)
+    console.print(table)
+    _print_problems(problems)
+
+
+@app.command()
+def schema(
+    out: Optional[Path] = typer.Option(None, "--out", "-o", help="Write to this file instead of stdout."),
+) -> None:
+    """Print the JSON Schema of group files, for editor autocompletion."""
+    from assistant.schema import group_schema_json
+
+    text = group_schema_json()
+    if out is None:
+        typer.echo(text)
+    else:
+        out.write_text(text + "\n", encoding="utf-8")
+        console.print(f"Wrote {out}", markup=False)
+
+
+@app.command()
+def template(
+    out: Path = typer.Argument(..., help="The .xlsx file to write."),
+    from_profile: Optional[Path] = typer.Option(None, "--from", help="Fill the rows from this group file."),
+    force: bool = typer.Option(False, "--force", help="Overwrite OUT if it exists."),
+) -> None:
+    """Write a spreadsheet template: one row per applicant, dropdowns, and a Notes sheet."""
+    from assistant.errors import UstdError
+    from assistant.spreadsheet import write_template
+
+    if out.suffix.lower() != ".xlsx":
+        raise UstdError(f"{out}: the template is an .xlsx file", hint="Give a name ending in .xlsx.")
+    if out.exists() and not force:
+        raise UstdError(f"{out} already exists", hint="Pass --force to overwrite it.")
+    group = None
+    if from_profile is not None:
+        from assistant.profile_files import load_group
+
+        group = load_group(from_profile)
+    write_template(out, group)
+    console.print(f"Wrote {out}", markup=False)
+
+
+@app.command("import")
+def import_(
+    source: Path = typer.Argument(..., help="A filled template (.xlsx) or CSV (UTF-8, with or without BOM)."),
+    out: Path = typer.Option(..., "--out", "-o", help="profiles/NAME.yaml, or a directory for one file per group."),
+    group: Optional[str] = typer.Option(None, "--group", help="Import only this group of the sheet."),
+    force: bool = typer.Option(False, "--force", help="Overwrite existing files."),
+    today: Optional[str] = TODAY_OPTION,
+) -> None:
+    """Import a spreadsheet into group files; writes nothing if any row is invalid."""
+    from assistant.spreadsheet import import_to_yaml
+
+    written, problems = import_to_yaml(source, out, group_name=group, force=force, today=_today(today))
+    _print_problems(problems)
+    for path in written:
+        console.print(f"Wrote {path}", style="green", markup=False)

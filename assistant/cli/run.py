@@ -1,0 +1,168 @@
+"""``ustd dry-run`` and ``ustd prefill``: the product's main job, up to human confirmation."""
+
+from __future__ import annotations
+
+from contextlib import ExitStack
+from enum import Enum
+from pathlib import Path
+from typing import TYPE_CHECKING, Optional
+
+import typer
+from rich.console import Console
+from rich.table import Table
+
+if TYPE_CHECKING:
+    from assistant.problems import Problem
+    from assistant.run_record import RunRecord
+
+console = Console()
+
+EXIT_CODES_HELP = (
+    "Exit codes: 0 every applicant reached human confirmation; 1 invalid input (nothing started); "
+    "2 no browser or no keyring; 3 some applicants failed (the report says which and why); 130 interrupted."
+)
+
+
+class Confirm(str, Enum):
+    each_page = "each-page"
+    final = "final"
+
+
+def _summary(record: RunRecord, report: Path) -> None:
+    table = Table(title="What is left for a person", show_lines=False)
+    table.add_column("applicant")
+    table.add_column("status")
+    table.add_column("next")
+    for account in record.accounts.values():
+        for applicant in account.applicants.values():
+            if applicant.status == "ready":
+                status, follow = "[green]ready for payment[/]", "; ".join(applicant.remaining[:1])
+            else:
+                status, follow = f"[red]{applicant.status}[/]", (applicant.error or "").split("\n", 1)[0]
+            table.add_row(f"{applicant.display_name} ({applicant.applicant_id})", status, follow)
+    console.print(table)
+    console.print(f"Report: {report}", soft_wrap=True, highlight=False)
+
+
+def _show_problems(problems: list[Problem]) -> None:
+    """Warnings and notes of valid profiles: worth reading, not worth stopping for."""
+    for problem in problems:
+        colour = "yellow" if problem.severity == "warning" else "cyan"
+        console.print(f"[{colour}]{problem.render()}[/]", highlight=False, soft_wrap=True)
+
+
+def _setup_logging(report_dir: Path) -> None:
+    from assistant.logging import setup_logging
+
+    setup_logging(level="WARNING", log_file=report_dir / "run.log")
+
+
+def dry_run(
+    paths: list[Path] = typer.Argument(..., help="Group files (.yaml), folders of them, or spreadsheets."),
+    parallel: int = typer.Option(1, "--parallel", min=1, max=8, help="Browser contexts working at once."),
+    locale: str = typer.Option("zh-CN", "--locale", help="Portal language: zh-CN or en-US."),
+    trace: bool = typer.Option(False, "--trace", help="Save Playwright traces (secrets pages are left out)."),
+    report: Optional[Path] = typer.Option(None, "--report", help="Report folder (default: reports/<time>)."),
+    portal_url: Optional[str] = typer.Option(
+        None, "--portal-url", help="Use an already running mock portal (ustd mock-portal) instead of an embedded one."
+    ),
+    resume: bool = typer.Option(False, "--resume", help="Continue the last run of these inputs."),
+    headed: bool = typer.Option(False, "--headed", help="Show the browser."),
+    quiet: bool = typer.Option(False, "--quiet", help="No progress display."),
+) -> None:
+    """Fill every page of the mock portal from the profiles, and check what it received.
+
+    Runs offline against the mock portal: no keyring and no real site needed.
+    """
+    from assistant.batch import BatchOptions
+    from assistant.dry_run import Backdoor, start_mock, throwaway_secrets, verify_run
+    from assistant.gates import MockBackdoorGates
+    from assistant.run import RunRequest, execute, open_record, prepare
+
+    if locale not in ("zh-CN", "en-US"):
+        raise typer.BadParameter("use zh-CN or en-US", param_hint="--locale")
+    request = RunRequest(paths=paths, mode="dry-run", portal_url=portal_url or "", locale=locale,
+                         report_dir=report, resume=resume, show_progress=not quiet)
+    groups, entries, problems = prepare(request)  # every input error is reported here, before anything starts
+    _show_problems(problems)
+    with ExitStack() as stack:
+        url = portal_url or start_mock(stack, locale)
+        request.portal_url = portal_url or "http://127.0.0.1/embedded-mock"  # resume key: embedded is fresh
+        request.batch = BatchOptions(portal_url=url, locale=locale, headless=not headed, parallel=parallel, trace=trace)
+        backdoor = Backdoor(url)
+        store = open_record(request, entries)
+        report_dir = Path(store.record.report_dir)
+        _setup_logging(report_dir)
+        store.record.portal_url = url
+        secrets = {entry.account_id: throwaway_secrets() for entry in entries}
+        by_account = {entry.account_id: group for entry, (_, group) in zip(entries, groups)}
+        for entry in entries:
+            if entry.account_exists and not store.record.accounts[entry.account_id].registered:
+                backdoor.create_account(entry, secrets[entry.account_id], by_account[entry.account_id])
+        record, html = execute(
+            request,
+            entries,
+            store,
+            console,
+            secrets_for=lambda entry: secrets[entry.account_id],
+            gates_for=lambda: MockBackdoorGates(url),
+            after=lambda rec: verify_run(rec, by_account, backdoor),
+        )
+    _summary(record, html)
+    raise typer.Exit(record.exit_code())
+
+
+def prefill(
+    paths: list[Path] = typer.Argument(..., help="Group files (.yaml), folders of them, or spreadsheets."),
+    portal_url: str = typer.Option(..., "--portal-url", help="The portal's address, e.g. https://www.usvisascheduling.com"),
+    confirm: Confirm = typer.Option(
+        Confirm.final, "--confirm", help="each-page: a person confirms every page; final: stop at payment."
+    ),
+    headed: bool = typer.Option(False, "--headed", help="Show the browser (a person may act in it)."),
+    pause: Optional[float] = typer.Option(
+        None, "--pause", help="Seconds between submissions (real portal: default 5, at least 3; local: 0)."
+    ),
+    parallel: int = typer.Option(1, "--parallel", min=1, max=8, help="Only for a local replica of the portal."),
+    locale: str = typer.Option("zh-CN", "--locale", help="Portal language: zh-CN or en-US."),
+    report: Optional[Path] = typer.Option(None, "--report", help="Report folder (default: reports/<time>)."),
+    resume: bool = typer.Option(False, "--resume", help="Continue the last run of these inputs."),
+    quiet: bool = typer.Option(False, "--quiet", help="No progress display."),
+) -> None:
+    """Fill the portal's pages from the profiles and stop where a person must confirm.
+
+    Captcha, e-mail code, payment and booking stay with the person: the run asks, or waits
+    for them to act in the browser, and never pays or books.
+    """
+    from assistant.batch import BatchOptions
+    from assistant.gates import TerminalGates, is_loopback
+    from assistant.pacing import Pacer, PacingTooFast
+    from assistant.run import RunRequest, execute, open_record, prepare
+    from assistant.secrets import load_account_secrets
+
+    if locale not in ("zh-CN", "en-US"):
+        raise typer.BadParameter("use zh-CN or en-US", param_hint="--locale")
+    if parallel > 1 and not is_loopback(portal_url):
+        raise typer.BadParameter("the real portal bans parallel sessions; only a local replica may run in parallel",
+                                 param_hint="--parallel")
+    try:
+        Pacer.for_portal(portal_url, pause)
+    except PacingTooFast as error:
+        raise typer.BadParameter(str(error), param_hint="--pause") from None
+    request = RunRequest(paths=paths, mode="prefill", portal_url=portal_url.rstrip("/"), locale=locale,
+                         report_dir=report, resume=resume, show_progress=not quiet and confirm is Confirm.final)
+    _, entries, problems = prepare(request)
+    _show_problems(problems)
+    secrets = {entry.account_id: load_account_secrets(entry.account_id) for entry in entries}  # before any browser
+    request.batch = BatchOptions(portal_url=request.portal_url, locale=locale, headless=not headed,
+                                 parallel=parallel, pause=pause)
+    store = open_record(request, entries)
+    report_dir = Path(store.record.report_dir)
+    _setup_logging(report_dir)
+    gates = TerminalGates(console, report_dir, confirm_each_page=confirm is Confirm.each_page)
+    record, html = execute(
+        request, entries, store, console,
+        secrets_for=lambda entry: secrets[entry.account_id],
+        gates_for=lambda: gates,
+    )
+    _summary(record, html)
+    raise typer.Exit(record.exit_code())

@@ -1,0 +1,136 @@
+"""What a run did, per account, applicant and page: the resume state and the report's data.
+
+Saved after every change, atomically, so Ctrl-C or a killed process leaves a consistent file.
+It holds the non-secret values that were filled; never a password or a security answer.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import tempfile
+import threading
+from datetime import datetime, timezone
+from pathlib import Path
+from typing import Literal
+
+from pydantic import BaseModel, Field
+
+PageStatus = Literal["filled", "submitted", "rejected", "gate", "declined", "error"]
+ApplicantStatus = Literal["pending", "in_progress", "ready", "failed", "declined"]
+
+# What a person still has to do once the assistant has stopped at payment.
+REMAINING_AT_PAYMENT = (
+    "check the summary of charges and pay the visa fee (payment page)",
+    "print the payment receipt",
+    "book the interview or OFC appointment in the calendar",
+    "print the appointment confirmation and bring it to the interview",
+)
+
+
+def now_iso() -> str:
+    return datetime.now(timezone.utc).isoformat(timespec="seconds")
+
+
+class PageRecord(BaseModel):
+    """One visit of one page for one applicant."""
+
+    page: str
+    status: PageStatus
+    values: dict[str, str] = Field(default_factory=dict)
+    seconds: float = 0.0
+    at: str = Field(default_factory=now_iso)
+    errors: list[str] = Field(default_factory=list)
+    screenshot: str | None = None
+
+
+class ApplicantRecord(BaseModel):
+    applicant_id: str
+    display_name: str
+    role: Literal["primary", "dependent"]
+    status: ApplicantStatus = "pending"
+    contact_id: str | None = None
+    pages: list[PageRecord] = Field(default_factory=list)
+    error: str | None = None
+    remaining: list[str] = Field(default_factory=list)
+
+    def pages_done(self) -> set[str]:
+        return {record.page for record in self.pages if record.status == "submitted"}
+
+
+class AccountRecord(BaseModel):
+    account_id: str
+    username: str
+    registered: bool = False
+    gate: str | None = None  # the human gate the account stopped at (payment)
+    fee_summary: str | None = None
+    applicants: dict[str, ApplicantRecord] = Field(default_factory=dict)
+
+    def applicant_by_contact(self, contact_id: str) -> ApplicantRecord | None:
+        return next((a for a in self.applicants.values() if a.contact_id == contact_id), None)
+
+
+class RunRecord(BaseModel):
+    """The whole run: written to the state directory (for --resume) and to run.json."""
+
+    run_key: str
+    mode: Literal["dry-run", "prefill"]
+    portal_url: str
+    locale: str
+    inputs: list[str]
+    report_dir: str
+    started_at: str = Field(default_factory=now_iso)
+    finished_at: str | None = None
+    interrupted: bool = False
+    accounts: dict[str, AccountRecord] = Field(default_factory=dict)
+
+    def applicants(self) -> list[ApplicantRecord]:
+        return [a for account in self.accounts.values() for a in account.applicants.values()]
+
+    def exit_code(self) -> int:
+        """0 everyone reached human confirmation; 3 someone did not; 130 interrupted."""
+        if self.interrupted:
+            return 130
+        return 0 if all(a.status == "ready" for a in self.applicants()) else 3
+
+
+def run_key(mode: str, portal_url: str, inputs: list[Path]) -> str:
+    """The same inputs against the same portal resume the same run."""
+    material = json.dumps([mode, portal_url.rstrip("/"), sorted(str(p.resolve()) for p in inputs)])
+    return hashlib.sha256(material.encode()).hexdigest()[:16]
+
+
+def write_json_atomically(path: Path, text: str) -> None:
+    """Write via a temporary file and rename, so a reader never sees half a file."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    handle, temporary = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
+    try:
+        with os.fdopen(handle, "w", encoding="utf-8") as out:
+            out.write(text)
+        os.replace(temporary, path)
+    except BaseException:
+        Path(temporary).unlink(missing_ok=True)
+        raise
+
+
+class RunStore:
+    """Keeps a RunRecord on disk in two places: the state directory and the run's report folder."""
+
+    def __init__(self, record: RunRecord, state_dir: Path) -> None:
+        self.record = record
+        self.state_path = state_dir / "runs" / f"{record.run_key}.json"
+        self._lock = threading.Lock()  # parallel workers share one record
+
+    @classmethod
+    def load(cls, state_dir: Path, key: str) -> RunRecord | None:
+        path = state_dir / "runs" / f"{key}.json"
+        if not path.is_file():
+            return None
+        return RunRecord.model_validate_json(path.read_text(encoding="utf-8"))
+
+    def save(self) -> None:
+        with self._lock:
+            text = self.record.model_dump_json(indent=2)
+            write_json_atomically(self.state_path, text)
+            write_json_atomically(Path(self.record.report_dir) / "run.json", text)

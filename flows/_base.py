@@ -1,0 +1,92 @@
+"""The page-object base: recognise a page, read its errors, press its buttons like a person.
+
+Every portal page is a full page load (Power Pages), so pressing Submit/Next waits for the
+next document; what that document is, the runner decides by recognising it again.
+"""
+
+from __future__ import annotations
+
+import re
+from typing import ClassVar
+from urllib.parse import parse_qs, urlparse
+
+from playwright.sync_api import Locator, Page
+
+from flows.errors import FieldNotFound, PortalMessage
+
+LOCALE_PATH = re.compile(r"^/(?P<locale>[a-z]{2}-[A-Z]{2})(?P<rest>/.*)?$")
+
+
+def portal_path(url: str) -> str:
+    """The page's path after the locale, without slashes: '' for home, 'applicant_details'."""
+    path = urlparse(url).path
+    match = LOCALE_PATH.match(path)
+    rest = match.group("rest") if match else path
+    return (rest or "").strip("/")
+
+
+def page_locale(url: str) -> str | None:
+    match = LOCALE_PATH.match(urlparse(url).path)
+    return match.group("locale") if match else None
+
+
+def query_value(url: str, name: str) -> str | None:
+    values = parse_qs(urlparse(url).query).get(name)
+    return values[0] if values else None
+
+
+class PortalPage:
+    """One page of the portal. Subclasses say how to recognise and fill it."""
+
+    name: ClassVar[str] = "page"
+    path: ClassVar[str | None] = None  # the URL segment after the locale, for Power Pages pages
+    markers: ClassVar[tuple[str, ...]] = ()  # CSS that is on this page and on no other
+
+    def __init__(self, page: Page) -> None:
+        self.page = page
+
+    @classmethod
+    def is_showing(cls, page: Page) -> bool:
+        """True if ``page`` is this portal page: by its path, else by its marker elements."""
+        if cls.path is not None and portal_path(page.url) == cls.path:
+            return True
+        return bool(cls.markers) and all(page.locator(css).count() > 0 for css in cls.markers)
+
+    def errors(self) -> list[PortalMessage]:
+        """The portal's own error messages on this page, each tied to a field where it names one."""
+        messages: list[PortalMessage] = []
+        summary_links = self.page.locator(".validation-summary li")
+        for index in range(summary_links.count()):
+            item = summary_links.nth(index)
+            link = item.locator("a")
+            field_id = None
+            if link.count():
+                href = link.first.get_attribute("href") or ""
+                field_id = re.sub(r"_label$", "", href.lstrip("#")) or None
+            messages.append(PortalMessage(item.inner_text().strip(), field_id))
+        for css in ("#MessagePanel.alert-danger", "#MessagePanel .alert-danger", "#claimVerificationServerError"):
+            panel = self.page.locator(css)
+            if panel.count() and panel.first.is_visible():
+                text = panel.first.inner_text().strip()
+                if text:
+                    messages.append(PortalMessage(text))
+        return messages
+
+    def button(self, button_id: str, *texts: str) -> Locator:
+        """A button by its Power Pages id, else by its visible value/text."""
+        by_id = self.page.locator(f"#{button_id}")
+        if by_id.count() == 1:
+            return by_id
+        for text in texts:
+            candidate = self.page.locator(f"input[type=button][value='{text}'], input[type=submit][value='{text}']")
+            if candidate.count() == 1:
+                return candidate
+            candidate = self.page.get_by_role("button", name=text, exact=True)
+            if candidate.count() == 1:
+                return candidate
+        raise FieldNotFound(button_id, self.page.url)
+
+    def press_and_wait(self, button: Locator) -> None:
+        """Click a button whose script posts the form, and wait for the next document."""
+        with self.page.expect_navigation(wait_until="domcontentloaded"):
+            button.click()
