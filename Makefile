@@ -30,7 +30,7 @@ system-packages:
 	@sh .ci/system-packages.sh chromium fonts-noto-cjk fonts-liberation
 
 system-packages-test:
-	@sh .ci/system-packages.sh chromium fonts-noto-cjk fonts-liberation gnome-keyring dbus
+	@sh .ci/system-packages.sh chromium fonts-noto-cjk fonts-liberation gnome-keyring dbus libreoffice-calc-nogui
 
 mock-portal: setup
 	$(BIN)/ustd mock-portal

@@ -31,3 +31,24 @@ class SecretsUnavailable(UstdError):
     """The OS keyring has no usable backend (typical on headless Linux)."""
 
     exit_code = 2
+
+
+class ProfileInvalid(UstdError):
+    """A profile file or spreadsheet has errors; carries every problem found, not just the first."""
+
+    exit_code = 1
+
+    def __init__(self, problems: list, *, hint: str | None = None) -> None:  # list[Problem]
+        from assistant.problems import render_problems
+
+        self.problems = list(problems)
+        super().__init__(
+            render_problems(self.problems),
+            hint=hint or "Fix the errors above and run `ustd profiles validate` again.",
+        )
+
+
+class SecretsMissing(UstdError):
+    """Some keyring entries a run needs are not set."""
+
+    exit_code = 1

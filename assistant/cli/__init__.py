@@ -12,7 +12,7 @@ import typer
 from rich.console import Console
 
 from assistant._version import __version__
-from assistant.cli import mock_portal, run
+from assistant.cli import mock_portal, profiles, run, secrets
 from assistant.errors import UstdError
 
 app = typer.Typer(
@@ -25,6 +25,8 @@ app = typer.Typer(
 app.command("dry-run", epilog=run.EXIT_CODES_HELP)(run.dry_run)
 app.command("prefill", epilog=run.EXIT_CODES_HELP)(run.prefill)
 app.command("mock-portal")(mock_portal.mock_portal)
+app.add_typer(profiles.app, name="profiles")
+app.add_typer(secrets.app, name="secrets")
 
 _stderr = Console(stderr=True)
 
@@ -46,6 +48,9 @@ def _root(
 
 def main(argv: list[str] | None = None) -> None:
     """Entry point: run the app and turn expected failures into a message and an exit code."""
+    from assistant.logging import setup_logging
+
+    setup_logging(level="WARNING")  # masked console sink; runs add their own log file
     try:
         app(args=argv, prog_name="ustd", standalone_mode=False)
     except UstdError as error:

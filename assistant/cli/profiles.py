@@ -22,7 +22,11 @@ app = typer.Typer(
     no_args_is_help=True,
     add_completion=False,
 )
-console = Console(highlight=False)
+
+
+def _console() -> Console:
+    """Made per command, so the width follows the terminal (or COLUMNS) of this run."""
+    return Console(highlight=False)
 
 
 def _today(value: Optional[str]) -> date:
@@ -43,7 +47,7 @@ def _print_problems(problems: list[Problem]) -> None:
 
     styles = {"error": "red", "warning": "yellow", "note": "cyan"}
     for p in sort_problems(problems):
-        console.print(p.render(), style=styles[p.severity], markup=False)
+        _console().print(p.render(), style=styles[p.severity], markup=False)
 
 
 @app.command()
@@ -70,9 +74,9 @@ def validate(
         errs = errors(problems)
         others = [p for p in problems if not p.is_error]
         if errs:
-            console.print(f"✗ {path}: {len(errs)} error(s)", style="bold red", markup=False)
+            _console().print(f"✗ {path}: {len(errs)} error(s)", style="bold red", markup=False)
         else:
-            console.print(f"✓ {path}: valid", style="bold green", markup=False)
+            _console().print(f"✓ {path}: valid", style="bold green", markup=False)
         _print_problems(others)
         all_errors.extend(errs)
     if all_errors:
@@ -169,7 +173,7 @@ def show(
         table.add_column(h, overflow="fold")
     for r in rows:
         table.add_row(*r)
-    console.print(table)
+    _console().print(table)
     _print_problems(problems)
 
 
@@ -185,7 +189,7 @@ def schema(
         typer.echo(text)
     else:
         out.write_text(text + "\n", encoding="utf-8")
-        console.print(f"Wrote {out}", markup=False)
+        _console().print(f"Wrote {out}", markup=False)
 
 
 @app.command()
@@ -208,7 +212,7 @@ def template(
 
         group = load_group(from_profile)
     write_template(out, group)
-    console.print(f"Wrote {out}", markup=False)
+    _console().print(f"Wrote {out}", markup=False)
 
 
 @app.command("import")
@@ -225,4 +229,4 @@ def import_(
     written, problems = import_to_yaml(source, out, group_name=group, force=force, today=_today(today))
     _print_problems(problems)
     for path in written:
-        console.print(f"Wrote {path}", style="green", markup=False)
+        _console().print(f"Wrote {path}", style="green", markup=False)

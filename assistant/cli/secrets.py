@@ -18,7 +18,11 @@ app = typer.Typer(
     no_args_is_help=True,
     add_completion=False,
 )
-console = Console(highlight=False)
+
+
+def _console() -> Console:
+    """Made per command, so the width follows the terminal (or COLUMNS) of this run."""
+    return Console(highlight=False)
 
 _LABELS = {
     "portal-password": "Portal password",
@@ -89,7 +93,7 @@ def set_(
         values[e] = value
     for e, value in values.items():
         set_secret(profile_id, e, value)
-    console.print(f"Stored {len(values)} entr{'y' if len(values) == 1 else 'ies'} for {profile_id} "
+    _console().print(f"Stored {len(values)} entr{'y' if len(values) == 1 else 'ies'} for {profile_id} "
                   f"in {backend_name()}.", markup=False)
 
 
@@ -114,7 +118,7 @@ def check(
                           style=None if present else "red")
             if not present:
                 missing.append(entry_key(pid, e))
-    console.print(table)
+    _console().print(table)
     if missing:
         raise SecretsMissing(f"{len(missing)} keyring entr{'y is' if len(missing) == 1 else 'ies are'} missing: "
                              + ", ".join(missing), hint="Set them with `ustd secrets set ID`.")
@@ -134,4 +138,4 @@ def delete(
         raise typer.Abort()
     for e in ENTRIES:
         done = delete_secret(pid, e)
-        console.print(f"{entry_key(pid, e)}: {'deleted' if done else 'was not set'}", markup=False)
+        _console().print(f"{entry_key(pid, e)}: {'deleted' if done else 'was not set'}", markup=False)
