@@ -123,12 +123,14 @@ def _run_one(
             runner.run()
         except (ApplicantFailed, FlowError, UstdError) as failure:
             logger.error("{account}: {error}", account=entry.account_id, error=str(failure))
+            runner.record_failure_page(str(failure))
             for applicant in record.applicants.values():
                 if applicant.status in ("pending", "in_progress"):
                     applicant.status = "failed"
                     applicant.error = applicant.error or str(failure)
         except Exception as failure:  # noqa: BLE001 - one account's surprise must not stop the batch
             logger.exception("{account}: unexpected failure", account=entry.account_id)
+            runner.record_failure_page(f"Unexpected error: {failure}")
             for applicant in record.applicants.values():
                 if applicant.status in ("pending", "in_progress"):
                     applicant.status = "failed"

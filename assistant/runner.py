@@ -261,6 +261,15 @@ class AccountRunner:
             ),
         )
 
+    def record_failure_page(self, error: str) -> None:
+        """Photograph the page where the account stopped, so the report shows what went wrong."""
+        try:
+            subject = self._pending or self.entry.primary
+            shot = self._screenshot(subject, "failure")
+            self._note(subject, PageRecord(page=self.recognise(), status="error", errors=[error], screenshot=shot))
+        except Exception:  # noqa: BLE001 - the browser itself may be gone
+            logger.debug("no failure screenshot for {account}", account=self.entry.account_id)
+
     def _applicant_rejected(self, rejected: PortalRejected) -> None:
         """A dependent's data refused: that dependent fails, the group goes on. The primary's:
         the whole account fails (its dependents hang off the primary's application)."""

@@ -39,7 +39,7 @@ def locate(page: Page, field: Field) -> Locator:
     if by_id.count() == 1:
         return by_id
     for text in field.labels:
-        by_label = page.get_by_label(text, exact=True)
+        by_label = page.get_by_label(label_text(text))
         if by_label.count() == 1:
             return by_label
     raise FieldNotFound(field.id, page.url)
@@ -53,8 +53,10 @@ def ensure_visible_to_person(locator: Locator, name: str) -> None:
         """el => {
             const box = el.getBoundingClientRect();
             const style = getComputedStyle(el);
-            const offscreen = box.right <= 0 || box.bottom <= 0
-                || box.left >= document.documentElement.scrollWidth;
+            // Page coordinates, not viewport ones: a field scrolled out of view is still visible.
+            const left = box.left + window.scrollX, top = box.top + window.scrollY;
+            const offscreen = left + box.width <= 0 || top + box.height <= 0
+                || left >= document.documentElement.scrollWidth;
             const tiny = box.width < 2 || box.height < 2;
             const transparent = parseFloat(style.opacity) === 0;
             return offscreen || tiny || transparent || !!el.closest('[aria-hidden="true"]');
@@ -93,6 +95,11 @@ def type_date(page: Page, field: Field, portal_date: str) -> bool:
     return True
 
 
+def label_text(text: str) -> re.Pattern[str]:
+    """A label's text exactly, allowing the " *" Power Pages adds to required fields."""
+    return re.compile(rf"^\s*{re.escape(text)}\s*\*?\s*$")
+
+
 def exact_text(text: str) -> re.Pattern[str]:
     """A pattern matching exactly ``text`` modulo surrounding white space."""
     return re.compile(rf"^\s*{re.escape(text)}\s*$")
@@ -117,7 +124,7 @@ def choose(page: Page, field: Field, option_text: str, *, timeout_ms: float = 15
 
 def tick(page: Page, field: Field, *, timeout_ms: float = 15_000) -> bool:
     """Tick a checkbox or radio found by its label, waiting for it to be rendered."""
-    target = page.get_by_label(field.zh, exact=True).or_(page.get_by_label(field.en, exact=True))
+    target = page.get_by_label(label_text(field.zh)).or_(page.get_by_label(label_text(field.en)))
     target.first.wait_for(state="visible", timeout=timeout_ms)
     box = target.first
     ensure_visible_to_person(box, field.id)

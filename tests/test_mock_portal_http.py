@@ -120,7 +120,7 @@ def visa_form(post: str = "Beijing", category: str = "All Others", code: str = "
 
 
 DELIVERY_FORM = {"atlas_delivery_option": DELIVERY_OPTIONS.value_of("Premium Delivery"),
-                 "DDAddress": "北京市朝阳区朝阳门外大街18号", "DDCity": "北京市", "DDState": "北京市",
+                 "DDAddress": "北京市朝阳区朝阳门外大街18号丰联广场B座11层", "DDCity": "北京市", "DDState": "北京市",
                  "DDPostalCode": "100020", "document_delivery_country": COUNTRIES.id_of("China")}
 
 
