@@ -1,5 +1,6 @@
 # Two commands a newcomer runs on a fresh Debian/Ubuntu machine (as root or with sudo):
 #   make demo   - set up, then dry-run the example delegation against the mock portal
+#                 (prints the path of the run's report last)
 #   make test   - set up, then run the test suite
 # Both are idempotent: each step is skipped when already done.
 
@@ -11,7 +12,7 @@ STAMP  := $(VENV)/.installed
 .PHONY: demo test setup system-packages system-packages-test mock-portal clean
 
 demo: system-packages setup
-	$(BIN)/ustd mock-portal
+	$(BIN)/ustd dry-run profiles/examples/delegation.yaml
 
 test: system-packages-test setup
 	$(BIN)/python -m pytest
