@@ -52,7 +52,9 @@ def main(argv: list[str] | None = None) -> None:
 
     setup_logging(level="WARNING")  # masked console sink; runs add their own log file
     try:
-        app(args=argv, prog_name="ustd", standalone_mode=False)
+        code = app(args=argv, prog_name="ustd", standalone_mode=False)
+        if isinstance(code, int) and code:  # non-standalone mode returns typer.Exit's code
+            sys.exit(code)
     except UstdError as error:
         _stderr.print(f"[bold red]Error:[/] {error.message}", highlight=False)
         if error.hint:
@@ -66,10 +68,8 @@ def main(argv: list[str] | None = None) -> None:
         sys.exit(130)
     except typer.Exit as done:
         sys.exit(done.exit_code)
-    except Exception as error:  # click usage errors arrive here in non-standalone mode
-        import click
-
-        if isinstance(error, click.ClickException):
-            error.show()
-            sys.exit(error.exit_code)
-        raise
+    except typer.TyperException as error:  # usage errors (bad option values) in non-standalone mode
+        show = getattr(error, "show", None)
+        if callable(show):
+            show()
+        sys.exit(getattr(error, "exit_code", 2))
