@@ -48,8 +48,41 @@ def new_account_record(entry: AccountEntry) -> AccountRecord:
     return record
 
 
+def _scrub_trace(path: Path) -> None:
+    """Mask every known secret in a saved trace, member by member.
+
+    Pausing at secret pages is not enough: Playwright writes a request's entry (with its
+    form body) when the request finishes, which can be after tracing has resumed on the next
+    page, so the sign-up or sign-in POST would land in the following chunk.
+    """
+    import zipfile
+
+    from assistant.logging import mask
+
+    if not path.is_file():
+        return
+    with zipfile.ZipFile(path) as archive:
+        members = [(info, archive.read(info)) for info in archive.infolist()]
+    changed = False
+    cleaned = []
+    for info, data in members:
+        text = data.decode("utf-8", "surrogateescape")  # round-trips any bytes, binary or not
+        masked = mask(text)
+        if masked != text:
+            changed = True
+            data = masked.encode("utf-8", "surrogateescape")
+        cleaned.append((info, data))
+    if not changed:
+        return
+    temporary = path.with_name(path.name + ".tmp")
+    with zipfile.ZipFile(temporary, "w", compression=zipfile.ZIP_DEFLATED) as archive:
+        for info, data in cleaned:
+            archive.writestr(info, data)
+    temporary.replace(path)
+
+
 class _Tracing:
-    """Playwright tracing that is paused while secrets are typed, so no trace holds one."""
+    """Playwright tracing paused while secrets are typed, each saved chunk scrubbed of known secrets."""
 
     def __init__(self, context: object, folder: Path, label: str, enabled: bool) -> None:
         self.context = context
@@ -72,7 +105,9 @@ class _Tracing:
     def _save_chunk(self) -> None:
         self.chunk += 1
         self.folder.mkdir(parents=True, exist_ok=True)
-        self.context.tracing.stop_chunk(path=str(self.folder / f"trace-{self.label}-{self.chunk}.zip"))  # type: ignore[attr-defined]
+        path = self.folder / f"trace-{self.label}-{self.chunk}.zip"
+        self.context.tracing.stop_chunk(path=str(path))  # type: ignore[attr-defined]
+        _scrub_trace(path)
 
     def close(self) -> None:
         if self.enabled:

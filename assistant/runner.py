@@ -13,6 +13,7 @@ import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
+from urllib.parse import urljoin
 
 from loguru import logger
 from playwright.sync_api import Page, Response
@@ -20,12 +21,23 @@ from playwright.sync_api import Page, Response
 from assistant.gates import Gates
 from assistant.pacing import Pacer
 from assistant.portal_forms import AccountEntry, ApplicantEntry
+from assistant.run_record import (
+    REMAINING_AT_PAYMENT,
+    AccountRecord,
+    ApplicantRecord,
+    PageRecord,
+    RunStore,
+)
 from assistant.secrets import AccountSecrets
-from assistant.run_record import REMAINING_AT_PAYMENT, AccountRecord, ApplicantRecord, PageRecord, RunStore
 from flows._base import PortalPage, portal_path, query_value
 from flows.additional_options import AdditionalOptionsPage
 from flows.applicant_details import ApplicantDetailsPage
-from flows.dependents import DependentApplicantPage, DependentContactPage, ManageDependentsPage
+from flows.dependents import (
+    DependentApplicantPage,
+    DependentContactPage,
+    DependentRow,
+    ManageDependentsPage,
+)
 from flows.document_delivery import DocumentDeliveryPage
 from flows.errors import FlowError, PortalMessage, PortalRejected
 from flows.home import HomePage
@@ -70,6 +82,8 @@ PROFILE_FIELD_OF = {
     "atlas_visa_priority": "visa.priority",
     "atlas_ds_160_confirmation_number": "ds160_number",
     "atlas_emailaddress1": "contact_email",
+    "firstname": "given_name",
+    "lastname": "surname",
     "adx_preferredlanguageid": "preferred_language",
     "DDAddress": "delivery.address.street",
     "DDAddress2": "delivery.address.street2",
@@ -239,6 +253,8 @@ class AccountRunner:
         if self.page.url == url:  # the person may have pressed the page's own button
             self.pacer.wait_turn()
             submit()
+        if self._interrupted():
+            return  # not stored: the runner waits or retries, then the page is filled again
         if type(flow).is_showing(self.page) and query_value(self.page.url, "contact") == query_value(url, "contact"):
             messages = flow.errors()
             if messages:
@@ -260,6 +276,10 @@ class AccountRunner:
                 seconds=round(time.monotonic() - started, 3),
             ),
         )
+
+    def _interrupted(self) -> bool:
+        """A submit answered by a server error, a 429 or the waiting room: nothing was saved."""
+        return self.recognise() in ("server_error", "too_many_requests", "waiting_room")
 
     def record_failure_page(self, error: str) -> None:
         """Photograph the page where the account stopped, so the report shows what went wrong."""
@@ -355,6 +375,7 @@ class AccountRunner:
             raise FlowError("The portal shows the sign-up page for an account that already exists.")
         flow = SignUpPage(self.page)
         primary = self.entry.primary
+        started = time.monotonic()
         self.on_secret_page(True)
         try:
             flow.fill_identity(self.entry.sign_up, self.secrets.password.get_secret_value())
@@ -382,7 +403,13 @@ class AccountRunner:
             messages = flow.errors() or [PortalMessage("The portal did not accept the sign-up.")]
             raise ApplicantFailed("Sign-up refused: " + "; ".join(m.text for m in messages))
         self.record.registered = True
-        self._note(primary, PageRecord(page=flow.name, status="submitted", values=values, screenshot=shot))
+        self._note(
+            primary,
+            PageRecord(
+                page=flow.name, status="submitted", values=values, screenshot=shot,
+                seconds=round(time.monotonic() - started, 3),
+            ),
+        )
 
     def _on_security_questions(self) -> None:
         flow = SecurityQuestionsPage(self.page)
@@ -438,13 +465,14 @@ class AccountRunner:
         self._fill_and_submit(flow, self.entry.primary, flow.fill, flow.submit)
 
     def _on_manage_dependents(self) -> None:
+        """Add or finish each dependent, give those with their own delivery theirs, then Next."""
         flow = ManageDependentsPage(self.page)
-        rows = {row.passport_number: row for row in flow.rows()}
+        rows = flow.rows()
         for dependent in self.entry.dependents:
             record = self._applicant(dependent)
             if record.status in ("failed", "declined"):
                 continue
-            row = rows.get(dependent.applicant.passport_number)
+            row = self._row_of(dependent, rows)
             if row is None:
                 self._pending = dependent
                 flow.add_dependent()
@@ -452,11 +480,54 @@ class AccountRunner:
             if row.contact_id and record.contact_id != row.contact_id:
                 record.contact_id = row.contact_id
                 self.store.save()
-            if not row.ds160 and row.contact_id:  # added before an interruption, not finished
+            if not row.complete and row.contact_id:  # added before an interruption, not finished
                 self._pending = dependent
-                self._goto(f"{self.base_url}/{self.locale}/visa_options/?contact={row.contact_id}")
+                self._goto(self._dependent_url(row, "visa_options" if row.passport_number else "dep_applicant_add"))
                 return
+        if self._visit_own_delivery(rows):
+            return
+        self._refuse_if_blocked(rows)
         self._fill_and_submit(flow, self.entry.primary, lambda: {"dependents": str(len(rows))}, flow.submit)
+
+    def _row_of(self, dependent: ApplicantEntry, rows: list[DependentRow]) -> DependentRow | None:
+        """The portal's row for a dependent: by passport, else (added, details not yet saved) by name."""
+        by_passport = next((r for r in rows if r.passport_number == dependent.applicant.passport_number), None)
+        if by_passport is not None or dependent.contact is None:
+            return by_passport
+        name = f"{dependent.contact.first_name} {dependent.contact.last_name}"
+        return next((r for r in rows if not r.passport_number and r.name == name), None)
+
+    def _dependent_url(self, row: DependentRow, path: str) -> str:
+        return f"{self.base_url}/{self.locale}/{path}/?contact={row.contact_id}"
+
+    def _visit_own_delivery(self, rows: list[DependentRow]) -> bool:
+        """Open the delivery page of the next dependent whose own delivery differs from the
+        primary's (the portal gives every dependent the primary's otherwise); True if opened."""
+        for dependent in self.entry.dependents:
+            record = self._applicant(dependent)
+            if dependent.delivery is None or dependent.delivery == self.entry.primary.delivery:
+                continue
+            if record.status in ("failed", "declined") or "document_delivery" in record.pages_done():
+                continue
+            row = self._row_of(dependent, rows)
+            if row is None or not row.contact_id:
+                continue
+            href = row.delivery_href or self._dependent_url(row, "document_delivery")
+            self._goto(urljoin(self.page.url, href))
+            return True
+        return False
+
+    def _refuse_if_blocked(self, rows: list[DependentRow]) -> None:
+        """The portal will not go on while a refused dependent sits half-added in its table."""
+        for dependent in self.entry.dependents:
+            record = self._applicant(dependent)
+            row = self._row_of(dependent, rows)
+            if record.status == "failed" and row is not None and not row.complete:
+                raise ApplicantFailed(
+                    f"The portal holds {dependent.display_name} as an unfinished dependent (refused above) and "
+                    "will not go on to document delivery until that dependent is complete: correct the profile "
+                    "and run again with --resume."
+                )
 
     def _pending_dependent(self) -> ApplicantEntry:
         if self._pending is None:  # resumed on this page: the first dependent not yet added

@@ -9,8 +9,14 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
-from assistant.choices import APPLICATION_COUNTRY, LANGUAGE_LABELS, PHONE_COUNTRY, PICKUP_LOCATIONS, VISA_TYPE
-from assistant.models import Applicant, Group
+from assistant.choices import (
+    APPLICATION_COUNTRY,
+    LANGUAGE_LABELS,
+    PHONE_COUNTRY,
+    PICKUP_LOCATIONS,
+    VISA_TYPE,
+)
+from assistant.models import Applicant, Delivery, Group
 
 
 @dataclass(frozen=True)
@@ -59,8 +65,7 @@ def _visa_fields(applicant: Applicant) -> dict[str, str]:
     }
 
 
-def _delivery_fields(group: Group) -> dict[str, str]:
-    delivery = group.primary.delivery
+def _delivery_fields(delivery: Delivery) -> dict[str, str]:
     fields = {"option": delivery.option}
     if delivery.address is not None:
         address = delivery.address
@@ -109,7 +114,7 @@ def compare_account(group: Group, account: dict[str, Any]) -> dict[str, list[Mis
     found += _compare(primary.id, "applicant.", _applicant_fields(primary), account.get("applicant"))
     found += _compare(primary.id, "visa_options.", _visa_fields(primary), account.get("visa_options"))
     found += _compare(primary.id, "", {"ds160": primary.ds160_number}, account)
-    found += _compare(primary.id, "delivery.", _delivery_fields(group), account.get("delivery"))
+    found += _compare(primary.id, "delivery.", _delivery_fields(primary.delivery), account.get("delivery"))
     received_dependents = {
         str((d.get("applicant") or {}).get("atlas_passport_number")): d for d in account.get("dependents") or []
     }
@@ -133,6 +138,8 @@ def compare_account(group: Group, account: dict[str, Any]) -> dict[str, list[Mis
         )
         mismatches += _compare(dependent.id, "applicant.", _applicant_fields(dependent), got.get("applicant"))
         mismatches += _compare(dependent.id, "visa_options.", _visa_fields(dependent), got.get("visa_options"))
+        if dependent.delivery is not None and dependent.delivery != primary.delivery:  # else the primary's applies
+            mismatches += _compare(dependent.id, "delivery.", _delivery_fields(dependent.delivery), got.get("delivery"))
     for passport, extra in received_dependents.items():
         result[primary.id].append(Mismatch(primary.id, "dependents", "(none)", f"an extra dependent {passport}"))
     return result

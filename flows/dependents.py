@@ -24,6 +24,12 @@ class DependentRow:
     passport_number: str
     ds160: str
     contact_id: str | None
+    delivery_href: str | None = None  # the row menu's "document delivery" link
+
+    @property
+    def complete(self) -> bool:
+        """The portal's own test for going on: a dependent with a DS-160 number is finished."""
+        return bool(self.ds160)
 
 
 class ManageDependentsPage(PortalPage):
@@ -42,12 +48,15 @@ class ManageDependentsPage(PortalPage):
             links = body_rows.nth(index).locator("a[href*='contact=']")
             if links.count():
                 contact_id = query_value(links.first.get_attribute("href") or "", "contact")
+            delivery = body_rows.nth(index).locator("a[href*='document_delivery'][href*='contact=']")
+            delivery_href = delivery.first.get_attribute("href") if delivery.count() else None
             found.append(
                 DependentRow(
                     name=cells.nth(0).inner_text().strip(),
                     passport_number=cells.nth(1).inner_text().strip(),
                     ds160=cells.nth(2).inner_text().strip(),
                     contact_id=contact_id,
+                    delivery_href=delivery_href,
                 )
             )
         return found

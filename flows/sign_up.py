@@ -2,10 +2,10 @@
 
 from __future__ import annotations
 
+from assistant.portal_forms import SignUpForm
 from flows import _fields as f
 from flows._base import PortalPage
 from flows._locate import choose, ensure_visible_to_person, locate, type_text
-from assistant.portal_forms import SignUpForm
 
 
 class SignUpPage(PortalPage):
@@ -30,12 +30,6 @@ class SignUpPage(PortalPage):
         type_text(self.page, f.EMAIL_CODE, code)
         self.page.locator("#email_ver_but_verify").click()
         self.page.locator("#email_ver_input").wait_for(state="hidden")
-
-    def code_verified(self) -> bool:
-        """True once the portal accepted a code (the code box disappears)."""
-        return self.page.locator("#email_ver_but_send").count() > 0 and not self.page.locator(
-            "#email_ver_input"
-        ).is_visible() and not self.page.locator("#email_ver_but_send").is_visible()
 
     def fill_rest(self, form: SignUpForm, answers: tuple[str, str, str]) -> None:
         type_text(self.page, f.GIVEN_NAME, form.given_name)
