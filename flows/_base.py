@@ -12,7 +12,7 @@ from urllib.parse import parse_qs, urlparse
 
 from playwright.sync_api import Locator, Page
 
-from flows.errors import FieldNotFound, PortalMessage
+from flows.errors import PortalMessage
 
 LOCALE_PATH = re.compile(r"^/(?P<locale>[a-z]{2}-[A-Z]{2})(?P<rest>/.*)?$")
 
@@ -73,18 +73,13 @@ class PortalPage:
         return messages
 
     def button(self, button_id: str, *texts: str) -> Locator:
-        """A button by its Power Pages id, else by its visible value/text."""
-        by_id = self.page.locator(f"#{button_id}")
-        if by_id.count() == 1:
-            return by_id
+        """A button by its Power Pages id, else by its visible value/text (resolved at click)."""
+        candidates = self.page.locator(f"#{button_id}")
         for text in texts:
-            candidate = self.page.locator(f"input[type=button][value='{text}'], input[type=submit][value='{text}']")
-            if candidate.count() == 1:
-                return candidate
-            candidate = self.page.get_by_role("button", name=text, exact=True)
-            if candidate.count() == 1:
-                return candidate
-        raise FieldNotFound(button_id, self.page.url)
+            candidates = candidates.or_(
+                self.page.locator(f"input[type=button][value='{text}'], input[type=submit][value='{text}']")
+            ).or_(self.page.get_by_role("button", name=text, exact=True))
+        return candidates.first
 
     def press_and_wait(self, button: Locator) -> None:
         """Click a button whose script posts the form, and wait for the next document."""

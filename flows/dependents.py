@@ -61,6 +61,27 @@ class ManageDependentsPage(PortalPage):
             )
         return found
 
+    def remove(self, row: DependentRow) -> bool:
+        """Open the row's menu and press its Remove, as a person does; False if there is none."""
+        if not row.contact_id:
+            return False
+        line = self.page.locator("table tbody tr").filter(
+            has=self.page.locator(f"a[href*='contact={row.contact_id}']")
+        )
+        if line.count() != 1:
+            return False
+        menu = line.locator("summary")
+        if menu.count():
+            menu.first.click()
+        button = line.locator(
+            "input[type=button][value='Remove'], input[type=button][value='删除'], "
+            "button:text-is('Remove'), button:text-is('删除')"
+        )
+        if button.count() == 0 or not button.first.is_visible():
+            return False
+        self.press_and_wait(button.first)
+        return True
+
     def add_dependent(self) -> None:
         link = self.page.locator("#find_add_dependent")
         if link.count() == 0:

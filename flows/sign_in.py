@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from flows import _fields as f
 from flows._base import PortalPage
-from flows._locate import ensure_visible_to_person, locate
+from flows._locate import type_secret
 
 
 class SignInPage(PortalPage):
@@ -21,14 +21,10 @@ class SignInPage(PortalPage):
 
     def fill(self, username: str, password: str, captcha_answer: str | None) -> None:
         """Fill the form; the password is typed, never logged (the caller masks secrets)."""
-        for field, value in ((f.SIGN_IN_NAME, username), (f.PASSWORD, password)):
-            box = locate(self.page, field)
-            ensure_visible_to_person(box, field.id)
-            box.fill(value)
+        type_secret(self.page, f.SIGN_IN_NAME, username)  # typed even if the box kept it
+        type_secret(self.page, f.PASSWORD, password)
         if captcha_answer is not None:
-            box = locate(self.page, f.CAPTCHA)
-            ensure_visible_to_person(box, f.CAPTCHA.id)
-            box.fill(captcha_answer)
+            type_secret(self.page, f.CAPTCHA, captcha_answer)
 
     def submit(self) -> None:
         self.press_and_wait(self.button("continue", "Sign in", "登录"))

@@ -5,7 +5,7 @@ from __future__ import annotations
 from assistant.portal_forms import SignUpForm
 from flows import _fields as f
 from flows._base import PortalPage
-from flows._locate import choose, ensure_visible_to_person, locate, type_text
+from flows._locate import choose, type_secret, type_text
 
 
 class SignUpPage(PortalPage):
@@ -16,9 +16,7 @@ class SignUpPage(PortalPage):
         """Username, password twice and e-mail: everything before the code is sent."""
         type_text(self.page, f.SIGN_IN_NAME, form.username)
         for field in (f.NEW_PASSWORD, f.REENTER_PASSWORD):
-            box = locate(self.page, field)
-            ensure_visible_to_person(box, field.id)
-            box.fill(password)
+            type_secret(self.page, field, password)
         type_text(self.page, f.EMAIL, form.email)
 
     def send_code(self) -> None:
@@ -36,9 +34,7 @@ class SignUpPage(PortalPage):
         type_text(self.page, f.SURNAME, form.surname)
         for question_field, answer_field, question, answer in zip(f.QUESTIONS, f.ANSWERS, form.questions, answers):
             choose(self.page, question_field, question)
-            box = locate(self.page, answer_field)
-            ensure_visible_to_person(box, answer_field.id)
-            box.fill(answer)
+            type_secret(self.page, answer_field, answer)
 
     def submit(self) -> None:
         self.press_and_wait(self.button("continue", "Create", "创建"))

@@ -69,7 +69,7 @@ def test_dry_run_with_traces_leaves_no_secret(tmp_path: Path) -> None:
     assert len(values) == 4 and all(values)
     traces = list((report / "traces").glob("*.zip"))
     assert traces, "--trace wrote no trace"
-    shots = {p.name for p in (report / "screenshots").glob("*.png")}
+    shots = {p.name for p in (report / "screenshots").glob("*.jpg")}
     assert any("sign_up" in name for name in shots), shots  # taken with the secret inputs masked
     found = scan_tree(report, values) + scan_tree(state, values)
     found += find_secrets(done.stdout.encode(), values, where="stdout")
@@ -99,7 +99,7 @@ def test_prefill_with_keyring_secrets_leaves_no_secret(
     assert portal_state["flags"]["sessions_expired"] >= 1, "the run never signed in again"
     record = read_run_json(report)
     assert record is not None and record["accounts"][group.primary.id]["registered"]
-    shots = {p.name for p in (report / "screenshots").glob("*.png")}
+    shots = {p.name for p in (report / "screenshots").glob("*.jpg")}
     assert any("sign_up" in name for name in shots), shots
     values = [PASSWORD, *ANSWERS]
     found = scan_tree(report, values) + scan_tree(state, values)

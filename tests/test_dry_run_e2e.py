@@ -118,4 +118,4 @@ def test_cli_dry_run_of_single_profile(tmp_path: Path) -> None:
     assert applicant["status"] == "ready"
     assert run["accounts"]["song-jiahui"]["gate"] == "payment"
     assert (report / "report.html").is_file()
-    assert list((report / "screenshots").glob("*.png"))
+    assert list((report / "screenshots").glob("*.jpg"))

@@ -175,22 +175,26 @@ def test_dependent_refused_at_contact_fails_alone(browser: Any, portal: Any, tmp
     assert [d["applicant"]["atlas_passport_number"] for d in state["dependents"]] == ["EA0000003"]
 
 
-def test_dependent_refused_at_applicant_page_is_named(browser: Any, portal: Any, tmp_path: Path) -> None:
-    """A dependent's phone refused after the portal created the dependent: that dependent fails
-    with the field to fix; the portal then refuses to go on, and the run says why."""
-    account = Account.from_file(example_variant(tmp_path, "delegation", _one_dependent))
+def test_dependent_refused_at_applicant_page_is_taken_off_and_the_others_finish(
+    browser: Any, portal: Any, tmp_path: Path
+) -> None:
+    """A dependent's phone is refused after the portal created the dependent: that dependent
+    fails with the field to fix, is removed again through the row menu, and the others reach
+    payment; nothing is left half-added on the portal."""
+    account = Account.from_file(example_variant(tmp_path, "delegation", _two_dependents))
     account.entry = _with_dependent(account.entry, 0, mobile_phone="1380000000A")
 
     result = run_account(browser, portal, account, tmp_path, locale="en-US")
 
-    record = result.record.applicants["he-zhenbang"]
-    assert record.status == "failed"
-    assert "dependent_applicant" in (record.error or "") and "profile field: mobile_phone" in (record.error or "")
-    assert result.error is not None and "HE ZHENBANG" in str(result.error) and "--resume" in str(result.error)
+    assert result.error is None, result.error
+    assert statuses(result.record) == {"he-mingyuan": "ready", "tang-xiaowen": "failed", "he-yutong": "ready"}
+    error = result.record.applicants["tang-xiaowen"].error or ""
+    assert "dependent_applicant" in error and "profile field: mobile_phone" in error
+    assert "removed from the portal's application" in error and "--resume" in error
     assert result.run.exit_code() == 3
     state = mock_account(portal, account.entry.username)
-    assert len(state["dependents"]) == 1 and state["dependents"][0]["applicant"] == {}  # added once, never twice
-    assert state["flags"]["payment_submitted"] is False and state["flags"]["honeypot_filled"] is False
+    assert [d["applicant"]["atlas_passport_number"] for d in state["dependents"]] == ["EA0000003"]
+    assert_clean(account.group, state, skip={"tang-xiaowen"})
 
 
 def test_primary_refused_fails_the_whole_account(browser: Any, portal: Any, tmp_path: Path, single: Account) -> None:
