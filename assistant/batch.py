@@ -118,6 +118,14 @@ class _Tracing:
             self.context.tracing.stop()  # type: ignore[attr-defined]
 
 
+def fail_unfinished(record: AccountRecord, reason: str) -> None:
+    """Every applicant of the account not yet finished failed for ``reason`` (theirs, if set)."""
+    for applicant in record.applicants.values():
+        if applicant.status in ("pending", "in_progress"):
+            applicant.status = "failed"
+            applicant.error = applicant.error or reason
+
+
 def _run_one(
     browser: object,
     entry: AccountEntry,
@@ -159,17 +167,11 @@ def _run_one(
         except (ApplicantFailed, FlowError, UstdError) as failure:
             logger.error("{account}: {error}", account=entry.account_id, error=str(failure))
             runner.record_failure_page(str(failure))
-            for applicant in record.applicants.values():
-                if applicant.status in ("pending", "in_progress"):
-                    applicant.status = "failed"
-                    applicant.error = applicant.error or str(failure)
+            fail_unfinished(record, str(failure))
         except Exception as failure:  # noqa: BLE001 - one account's surprise must not stop the batch
             logger.exception("{account}: unexpected failure", account=entry.account_id)
             runner.record_failure_page(f"Unexpected error: {failure}")
-            for applicant in record.applicants.values():
-                if applicant.status in ("pending", "in_progress"):
-                    applicant.status = "failed"
-                    applicant.error = f"Unexpected error: {failure}"
+            fail_unfinished(record, f"Unexpected error: {failure}")
         store.save()
     finally:
         tracing.close()

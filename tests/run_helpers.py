@@ -16,7 +16,7 @@ from typing import Any
 
 import yaml
 
-from assistant.batch import new_account_record
+from assistant.batch import fail_unfinished, new_account_record
 from assistant.dry_run import Backdoor, throwaway_secrets
 from assistant.gates import Gates, MockBackdoorGates
 from assistant.models import Group
@@ -126,9 +126,7 @@ def run_account(
             runner.run()
         except Exception as failure:  # noqa: BLE001 - the test inspects it
             error = failure
-            for applicant in record.applicants.values():  # as batch._run_one records it
-                if applicant.status in ("pending", "in_progress"):
-                    applicant.status, applicant.error = "failed", applicant.error or str(failure)
+            fail_unfinished(record, str(failure))  # as batch._run_one records it
         store.save()
     return RunResult(record=record, run=store.record, error=error, runner=runner)
 
