@@ -35,6 +35,7 @@ class BatchOptions:
     parallel: int = 1
     pause: float | None = None
     trace: bool = False
+    every_page_shot: bool = True
 
 
 def new_account_record(entry: AccountEntry) -> AccountRecord:
@@ -161,6 +162,7 @@ def _run_one(
             shots_dir=report_dir / "screenshots",
             on_progress=progress,
             on_secret_page=tracing.secret_page,
+            every_page_shot=options.every_page_shot,
         )
         try:
             runner.run()

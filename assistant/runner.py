@@ -130,6 +130,7 @@ class AccountRunner:
     shots_dir: Path
     on_progress: ProgressCallback = _no_progress
     on_secret_page: Callable[[bool], None] = lambda entering: None
+    every_page_shot: bool = True  # False: only the stop (payment) and failures are photographed
     _pending: ApplicantEntry | None = field(default=None, init=False)
     _status: int = field(default=200, init=False)
     _retry_after: float = field(default=0.0, init=False)
@@ -233,6 +234,10 @@ class AccountRunner:
         )
         return f"screenshots/{name}"
 
+    def _page_shot(self, entry: ApplicantEntry, page_name: str) -> str | None:
+        """The report's picture of a filled page, unless the run asked for failures only."""
+        return self._screenshot(entry, page_name) if self.every_page_shot else None
+
     def _note(self, entry: ApplicantEntry, record: PageRecord) -> None:
         applicant = self._applicant(entry)
         if applicant.status == "pending":
@@ -249,7 +254,7 @@ class AccountRunner:
         url = self.page.url
         self._last_portal_url = url
         values = fill()
-        shot = self._screenshot(entry, flow.name)
+        shot = self._page_shot(entry, flow.name)
         if not self.gates.confirm_page(self.page, entry.display_name, flow.name, values):
             self._note(entry, PageRecord(page=flow.name, status="declined", values=values, screenshot=shot))
             self._applicant(entry).status = "declined"
@@ -397,7 +402,7 @@ class AccountRunner:
                 "surname": self.entry.sign_up.surname,
                 **{f"extension_kbq{n}": q for n, q in enumerate(self.entry.sign_up.questions, start=1)},
             }
-            shot = self._screenshot(primary, flow.name)
+            shot = self._page_shot(primary, flow.name)
             if not self.gates.confirm_page(self.page, primary.display_name, flow.name, values):
                 raise ApplicantFailed("The person declined the sign-up page.")
             self.pacer.wait_turn()

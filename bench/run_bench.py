@@ -5,6 +5,7 @@ a subprocess timed from the outside:
 
 - ``product serial``:      ``.venv/bin/ustd dry-run FILES --quiet --report TMP``
 - ``product parallel 2``:  the same with ``--parallel 2``
+- ``..., stop-only shots``: the same with ``--screenshots failures`` (no picture of every page)
 - ``floor serial``:        ``.venv/bin/python -m bench.floor FILES``
 - ``floor parallel 2``:    with ``--parallel 2``, only when there are 2+ groups (one group
                            cannot be split: a dependent hangs off its primary's session)
@@ -145,6 +146,10 @@ def commands(files: list[Path], report: Path, groups: int, floor_rate_limit: int
     out = [
         ("product serial", 1, [*ustd, "--report", str(report / "serial")]),
         ("product parallel 2", min(2, groups), [*ustd, "--parallel", "2", "--report", str(report / "parallel")]),
+        ("product serial, stop-only shots", 1,
+         [*ustd, "--screenshots", "failures", "--report", str(report / "serial-stop-shots")]),
+        ("product parallel 2, stop-only shots", min(2, groups),
+         [*ustd, "--parallel", "2", "--screenshots", "failures", "--report", str(report / "parallel-stop-shots")]),
         ("floor serial", 1, floor),
     ]
     if groups >= 2:

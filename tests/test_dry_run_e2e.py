@@ -119,3 +119,20 @@ def test_cli_dry_run_of_single_profile(tmp_path: Path) -> None:
     assert run["accounts"]["song-jiahui"]["gate"] == "payment"
     assert (report / "report.html").is_file()
     assert list((report / "screenshots").glob("*.jpg"))
+
+
+def test_cli_dry_run_photographing_only_the_stop(tmp_path: Path) -> None:
+    """--screenshots failures: the faster dry run keeps just the payment page's picture."""
+    report = tmp_path / "report"
+    env = {**os.environ, "USTD_STATE_DIR": str(tmp_path / "state")}
+    done = subprocess.run(
+        [sys.executable, "-m", "assistant", "dry-run", str(EXAMPLES / "single.yaml"), "--report", str(report),
+         "--quiet", "--screenshots", "failures"],
+        cwd=ROOT, env=env, capture_output=True, text=True, timeout=240, check=False,
+    )
+    assert done.returncode == 0, done.stdout + done.stderr
+    assert [p.name.split("-")[-1] for p in (report / "screenshots").glob("*.jpg")] == ["payment.jpg"]
+    run = json.loads((report / "run.json").read_text(encoding="utf-8"))
+    pages = run["accounts"]["song-jiahui"]["applicants"]["song-jiahui"]["pages"]
+    assert [p["page"] for p in pages if p["screenshot"]] == ["payment"]
+    assert len(pages) > 5

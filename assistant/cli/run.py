@@ -23,6 +23,11 @@ EXIT_CODES_HELP = (
 )
 
 
+class Shots(str, Enum):
+    every_page = "every-page"
+    failures = "failures"
+
+
 class Confirm(str, Enum):
     each_page = "each-page"
     final = "final"
@@ -62,6 +67,10 @@ def dry_run(
     parallel: int = typer.Option(1, "--parallel", min=1, max=8, help="Browser contexts working at once."),
     locale: str = typer.Option("zh-CN", "--locale", help="Portal language: zh-CN or en-US."),
     trace: bool = typer.Option(False, "--trace", help="Save Playwright traces (secrets pages are left out)."),
+    screenshots: Shots = typer.Option(
+        Shots.every_page, "--screenshots", help="every-page: the report shows each page; failures: faster, only "
+        "the stop and failures are photographed."
+    ),
     report: Optional[Path] = typer.Option(None, "--report", help="Report folder (default: reports/<time>)."),
     portal_url: Optional[str] = typer.Option(
         None, "--portal-url", help="Use an already running mock portal (ustd mock-portal) instead of an embedded one."
@@ -88,7 +97,8 @@ def dry_run(
     with ExitStack() as stack:
         url = portal_url or start_mock(stack, locale)
         request.portal_url = portal_url or "http://127.0.0.1/embedded-mock"  # resume key: embedded is fresh
-        request.batch = BatchOptions(portal_url=url, locale=locale, headless=not headed, parallel=parallel, trace=trace)
+        request.batch = BatchOptions(portal_url=url, locale=locale, headless=not headed, parallel=parallel, trace=trace,
+                                     every_page_shot=screenshots is Shots.every_page)
         backdoor = Backdoor(url)
         store = open_record(request, entries)
         report_dir = Path(store.record.report_dir)
