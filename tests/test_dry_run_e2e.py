@@ -136,3 +136,13 @@ def test_cli_dry_run_photographing_only_the_stop(tmp_path: Path) -> None:
     pages = run["accounts"]["song-jiahui"]["applicants"]["song-jiahui"]["pages"]
     assert [p["page"] for p in pages if p["screenshot"]] == ["payment"]
     assert len(pages) > 5
+
+
+def test_resuming_a_dry_run_needs_a_running_mock(capsys: pytest.CaptureFixture[str]) -> None:
+    """The embedded mock starts empty, so --resume alone would sign in to accounts it lacks."""
+    from assistant.cli import main
+
+    with pytest.raises(SystemExit) as done:
+        main(["dry-run", str(EXAMPLES / "single.yaml"), "--resume"])
+    assert done.value.code == 2
+    assert "--portal-url" in capsys.readouterr().err

@@ -90,6 +90,12 @@ def dry_run(
 
     if locale not in ("zh-CN", "en-US"):
         raise typer.BadParameter("use zh-CN or en-US", param_hint="--locale")
+    if resume and not portal_url:
+        raise typer.BadParameter(
+            "the embedded mock portal starts empty each time; resume against a running one: "
+            "`ustd mock-portal`, then `ustd dry-run ... --portal-url http://127.0.0.1:8765 --resume`",
+            param_hint="--resume",
+        )
     request = RunRequest(paths=paths, mode="dry-run", portal_url=portal_url or "", locale=locale,
                          report_dir=report, resume=resume, show_progress=not quiet)
     groups, entries, problems = prepare(request)  # every input error is reported here, before anything starts
