@@ -12,6 +12,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from keyring_service import missing_programs, secret_service
 
 from assistant.browser import find_browser, launch_options
 
@@ -48,3 +49,13 @@ def artifacts_dir(request: pytest.FixtureRequest) -> Path:
     folder = ARTIFACTS / "pages" / name
     folder.mkdir(parents=True, exist_ok=True)
     return folder
+
+
+@pytest.fixture(scope="session")
+def secret_service_env() -> Iterator[dict[str, str]]:
+    """One private, unlocked gnome-keyring on its own D-Bus for the whole session."""
+    missing = missing_programs()
+    if missing:
+        pytest.skip(f"needs {', '.join(missing)} (apt-get install dbus gnome-keyring libsecret-tools)")
+    with secret_service() as env:
+        yield env

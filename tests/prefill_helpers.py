@@ -164,9 +164,9 @@ def store_secrets(profile_id: str, password: str = PASSWORD, answers: tuple[str,
         set_secret(profile_id, f"security-answer-{number}", answer)
 
 
-def run_env(keyring_env: dict[str, str], state_dir: Path) -> dict[str, str]:
+def run_env(secret_service_env: dict[str, str], state_dir: Path) -> dict[str, str]:
     """The subprocess's environment: the private keyring, its own state dir, wide plain output."""
-    env = dict(keyring_env)
+    env = dict(secret_service_env)
     env.update(
         USTD_STATE_DIR=str(state_dir),
         PYTHONUNBUFFERED="1",

@@ -31,7 +31,7 @@ from prefill_helpers import (
     write_profile,
 )
 
-pytest_plugins = ["prefill_fixtures"]  # its keyring_env and real_keyring fixtures
+pytest_plugins = ["prefill_fixtures"]  # its secret_service_env and real_keyring fixtures
 from profile_helpers import ROOT
 
 # The dry run in a subprocess (its own Playwright), with throwaway_secrets wrapped to write

@@ -28,7 +28,7 @@ from prefill_helpers import (
 )
 from typer.testing import CliRunner
 
-pytest_plugins = ["prefill_fixtures"]  # its keyring_env and real_keyring fixtures
+pytest_plugins = ["prefill_fixtures"]  # its secret_service_env and real_keyring fixtures
 
 pytestmark = pytest.mark.keyring_backend
 

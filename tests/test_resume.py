@@ -25,7 +25,7 @@ from prefill_helpers import (
     write_profile,
 )
 
-pytest_plugins = ["prefill_fixtures"]  # its keyring_env and real_keyring fixtures
+pytest_plugins = ["prefill_fixtures"]  # its secret_service_env and real_keyring fixtures
 
 pytestmark = pytest.mark.keyring_backend
 

@@ -20,7 +20,6 @@ from assistant import secrets
 from assistant.cli import secrets as secrets_cli
 from assistant.errors import SecretsMissing, SecretsUnavailable, UstdError
 from assistant.logging import forget_secrets
-from keyring_service import missing_programs, secret_service
 
 ROOT = Path(__file__).resolve().parent.parent
 PASSWORD = "Pa55-word!x"
@@ -178,15 +177,6 @@ def test_cli_rejects_bad_ids(memory_keyring: secrets.MemoryKeyring) -> None:
 
 
 # --- a real Secret Service ----------------------------------------------------------------
-
-@pytest.fixture(scope="session")
-def secret_service_env() -> Iterator[dict[str, str]]:
-    missing = missing_programs()
-    if missing:
-        pytest.skip(f"needs {', '.join(missing)} (apt-get install dbus gnome-keyring libsecret-tools)")
-    with secret_service() as env:
-        yield env
-
 
 @pytest.fixture()
 def real_keyring(secret_service_env: dict[str, str], monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
