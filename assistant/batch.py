@@ -7,7 +7,10 @@ session runs at a time (the portal bans parallel clients).
 from __future__ import annotations
 
 import queue
+import signal
 import threading
+from contextlib import contextmanager
+from collections.abc import Iterator
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
@@ -220,13 +223,42 @@ def run_batch(
             errors.append(error)
 
     workers = max(1, min(options.parallel, len(entries)))
-    if workers == 1:
-        worker()
-    else:
-        threads = [threading.Thread(target=worker, name=f"worker-{n}", daemon=True) for n in range(workers)]
-        for thread in threads:
-            thread.start()
-        for thread in threads:
-            thread.join()
+    with _noting_ctrl_c() as interrupted:
+        if workers == 1:
+            worker()
+        else:
+            threads = [threading.Thread(target=worker, name=f"worker-{n}", daemon=True) for n in range(workers)]
+            for thread in threads:
+                thread.start()
+            for thread in threads:
+                thread.join()
+    if interrupted.is_set():
+        raise KeyboardInterrupt  # whatever Playwright raised while its driver died with the same Ctrl-C
     if errors:
         raise errors[0]
+
+
+@contextmanager
+def _noting_ctrl_c() -> Iterator[threading.Event]:
+    """Remember a Ctrl-C even when cleaning up after it raises something else.
+
+    Ctrl-C reaches Playwright's driver too; closing the browser then fails with a driver error
+    that would replace the KeyboardInterrupt, and the run would exit 1 instead of 130.
+    """
+    interrupted = threading.Event()
+    if threading.current_thread() is not threading.main_thread():
+        yield interrupted
+        return
+
+    def on_sigint(signum: int, frame: object) -> None:
+        interrupted.set()
+        raise KeyboardInterrupt
+
+    previous = signal.signal(signal.SIGINT, on_sigint)
+    try:
+        yield interrupted
+    except BaseException:
+        if not interrupted.is_set():
+            raise
+    finally:
+        signal.signal(signal.SIGINT, previous)
