@@ -26,12 +26,14 @@ $(STAMP): pyproject.toml
 	touch $(STAMP)
 
 # Debian packages: a browser to drive, Chinese fonts for readable zh-CN screenshots, and for
-# the tests a real Secret Service (gnome-keyring on a private D-Bus) to keep secrets in.
+# the tests a real Secret Service (gnome-keyring on a private D-Bus) to keep secrets in, and
+# tesseract (English and Simplified Chinese) to read the run's images back for secrets.
 system-packages:
 	@sh .ci/system-packages.sh chromium fonts-noto-cjk fonts-liberation
 
 system-packages-test:
-	@sh .ci/system-packages.sh chromium fonts-noto-cjk fonts-liberation gnome-keyring dbus libreoffice-calc-nogui
+	@sh .ci/system-packages.sh chromium fonts-noto-cjk fonts-liberation gnome-keyring dbus libreoffice-calc-nogui \
+		tesseract-ocr tesseract-ocr-eng tesseract-ocr-chi-sim
 
 mock-portal: setup
 	$(BIN)/ustd mock-portal

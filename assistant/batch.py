@@ -7,18 +7,18 @@ session runs at a time (the portal bans parallel clients).
 from __future__ import annotations
 
 import queue
-import signal
 import threading
-from contextlib import contextmanager
-from collections.abc import Iterator
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
 from loguru import logger
+from playwright.sync_api import Error as PlaywrightError
+from playwright.sync_api import TimeoutError as PlaywrightTimeout
 
 from assistant.errors import UstdError
 from assistant.gates import Gates, is_loopback
+from assistant.interrupt import CTRL_C, RunInterrupted, ctrl_c_requests_stop
 from assistant.pacing import Pacer
 from assistant.portal_forms import AccountEntry
 from assistant.run_record import AccountRecord, ApplicantRecord, RunStore
@@ -147,6 +147,10 @@ def _run_one(
     for applicant in record.applicants.values():  # a resumed run tries failed ones again
         if applicant.status in ("failed", "declined"):
             applicant.status, applicant.error = "pending", None
+        if applicant.status != "ready":
+            applicant.remaining = []  # what an interrupted attempt left: this attempt says anew
+    pacer = Pacer.for_portal(options.portal_url, options.pause)
+    stop_waiting = CTRL_C.on_request(pacer.interrupt)
     context = browser.new_context(locale=options.locale, viewport={"width": 1280, "height": 900})  # type: ignore[attr-defined]
     report_dir = Path(store.record.report_dir)
     tracing = _Tracing(context, report_dir / "traces", entry.account_id, options.trace)
@@ -157,7 +161,7 @@ def _run_one(
             entry=entry,
             secrets=secrets_for(entry),
             gates=gates_for(),
-            pacer=Pacer.for_portal(options.portal_url, options.pause),
+            pacer=pacer,
             store=store,
             record=record,
             base_url=options.portal_url.rstrip("/"),
@@ -166,21 +170,45 @@ def _run_one(
             on_progress=progress,
             on_secret_page=tracing.secret_page,
             every_page_shot=options.every_page_shot,
+            should_stop=CTRL_C.requested,
         )
         try:
             runner.run()
+        except RunInterrupted:
+            logger.info("{account}: stopped by Ctrl-C at {url}", account=entry.account_id, url=page.url)
         except (ApplicantFailed, FlowError, UstdError) as failure:
             logger.error("{account}: {error}", account=entry.account_id, error=str(failure))
             runner.record_failure_page(str(failure))
             fail_unfinished(record, str(failure))
+        except PlaywrightError as failure:  # the browser gave up on the page: say where and what
+            reason = browser_failure(failure, page.url)
+            logger.error("{account}: {error}", account=entry.account_id, error=reason)
+            logger.debug("{account}: the browser's own report: {said}", account=entry.account_id, said=failure.message)
+            runner.record_failure_page(reason)
+            fail_unfinished(record, reason)
         except Exception as failure:  # noqa: BLE001 - one account's surprise must not stop the batch
-            logger.exception("{account}: unexpected failure", account=entry.account_id)
-            runner.record_failure_page(f"Unexpected error: {failure}")
-            fail_unfinished(record, f"Unexpected error: {failure}")
+            reason = f"Unexpected error ({type(failure).__name__}): {failure}"
+            logger.error("{account}: {error} (details in run.log)", account=entry.account_id, error=reason)
+            logger.opt(exception=failure).debug("{account}: unexpected failure", account=entry.account_id)
+            runner.record_failure_page(reason)
+            fail_unfinished(record, reason)
         store.save()
     finally:
+        stop_waiting()
         tracing.close()
         context.close()
+
+
+def browser_failure(failure: PlaywrightError, url: str) -> str:
+    """A browser error as one line a person can act on: where, what, and what to do."""
+    text = (failure.message or str(failure)).strip()
+    said = text.splitlines()[0] if text else type(failure).__name__
+    if isinstance(failure, PlaywrightTimeout):
+        return (
+            f"The portal did not finish answering in time at {url} ({said}). It may be slow or unreachable: "
+            "run again later with --resume."
+        )
+    return f"The browser could not go on at {url}: {said}. Run again with --resume; nothing was lost."
 
 
 def run_batch(
@@ -191,7 +219,11 @@ def run_batch(
     gates_for: GatesFor,
     progress: Progress,
 ) -> None:
-    """Run every account; failures are recorded per applicant, the batch goes on."""
+    """Run every account; failures are recorded per applicant, the batch goes on.
+
+    Ctrl-C stops the run at the next safe point (KeyboardInterrupt is raised at the end, after
+    the browser is closed); a second Ctrl-C stops at once.
+    """
     from playwright.sync_api import sync_playwright
 
     from assistant.browser import launch_chromium
@@ -211,7 +243,7 @@ def run_batch(
             with sync_playwright() as playwright:
                 browser = launch_chromium(playwright, headless=options.headless)
                 try:
-                    while True:
+                    while not CTRL_C.requested():
                         try:
                             entry = work.get_nowait()
                         except queue.Empty:
@@ -223,7 +255,8 @@ def run_batch(
             errors.append(error)
 
     workers = max(1, min(options.parallel, len(entries)))
-    with _noting_ctrl_c() as interrupted:
+    CTRL_C.reset()
+    with ctrl_c_requests_stop(CTRL_C):
         if workers == 1:
             worker()
         else:
@@ -232,33 +265,7 @@ def run_batch(
                 thread.start()
             for thread in threads:
                 thread.join()
-    if interrupted.is_set():
-        raise KeyboardInterrupt  # whatever Playwright raised while its driver died with the same Ctrl-C
+    if CTRL_C.requested():
+        raise KeyboardInterrupt  # the first Ctrl-C, after the browser was closed in order
     if errors:
         raise errors[0]
-
-
-@contextmanager
-def _noting_ctrl_c() -> Iterator[threading.Event]:
-    """Remember a Ctrl-C even when cleaning up after it raises something else.
-
-    Ctrl-C reaches Playwright's driver too; closing the browser then fails with a driver error
-    that would replace the KeyboardInterrupt, and the run would exit 1 instead of 130.
-    """
-    interrupted = threading.Event()
-    if threading.current_thread() is not threading.main_thread():
-        yield interrupted
-        return
-
-    def on_sigint(signum: int, frame: object) -> None:
-        interrupted.set()
-        raise KeyboardInterrupt
-
-    previous = signal.signal(signal.SIGINT, on_sigint)
-    try:
-        yield interrupted
-    except BaseException:
-        if not interrupted.is_set():
-            raise
-    finally:
-        signal.signal(signal.SIGINT, previous)

@@ -125,5 +125,7 @@ def launch_chromium(playwright: Playwright, *, headless: bool = True, slow_mo: f
     options = launch_options(find_browser(playwright), headless=headless)
     if slow_mo:
         options["slow_mo"] = slow_mo
-    return playwright.chromium.launch(**options)
+    # handle_sigint=False: Ctrl-C must not make Playwright's driver close the browser and exit
+    # under the run (its connection would die mid-call); the run stops and closes them itself.
+    return playwright.chromium.launch(**options, handle_sigint=False)
 

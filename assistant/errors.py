@@ -52,3 +52,10 @@ class SecretsMissing(UstdError):
     """Some keyring entries a run needs are not set."""
 
     exit_code = 1
+
+
+class RunRefused(UstdError):
+    """A run cannot start here and now: a bad path, an unreachable portal, an unsafe option for
+    a real portal, or another run of the same inputs in progress. Nothing was started or written."""
+
+    exit_code = 2

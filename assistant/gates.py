@@ -15,7 +15,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Protocol
-from urllib.parse import quote, urlparse
+from urllib.parse import quote
 
 from playwright.sync_api import Page
 from playwright.sync_api import TimeoutError as PlaywrightTimeout
@@ -23,14 +23,8 @@ from rich.console import Console
 from rich.table import Table
 
 from assistant.errors import UstdError
-
-LOOPBACK_HOSTS = {"127.0.0.1", "localhost", "::1", "[::1]"}
-
-
-def is_loopback(url: str) -> bool:
-    """A local replica of the portal, where pacing and backdoors are allowed."""
-    host = (urlparse(url).hostname or "").lower()
-    return host in LOOPBACK_HOSTS or host.startswith("127.")
+from assistant.portal_address import is_loopback  # decided from resolved addresses; re-exported here
+from assistant.interrupt import CTRL_C
 
 
 class GateDeclined(UstdError):
@@ -112,6 +106,7 @@ class TerminalGates:
                 line = self._lines.get(timeout=0.3)
             except queue.Empty:
                 line = ""
+                CTRL_C.check("while waiting for a person's answer")
                 if moved_on():
                     return _Answer(None)
                 try:  # let the page process events (a person may be typing in it)

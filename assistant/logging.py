@@ -85,12 +85,14 @@ class MaskedStream:
 
 
 class MaskedFile:
-    """A loguru sink appending masked text to a UTF-8 log file."""
+    """A loguru sink appending masked text to a UTF-8 log file only its owner can read (0600):
+    even masked, a run's log names applicants and their passports."""
 
     def __init__(self, path: Path) -> None:
-        path.parent.mkdir(parents=True, exist_ok=True)
+        from assistant.private_files import open_private_append
+
         self.path = path
-        self._file = path.open("a", encoding="utf-8")
+        self._file = open_private_append(path)
 
     def write(self, message: str) -> None:
         self._file.write(mask(str(message)))

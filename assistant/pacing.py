@@ -11,7 +11,7 @@ import threading
 import time
 from dataclasses import dataclass, field
 
-from assistant.gates import is_loopback
+from assistant.portal_address import is_loopback
 
 REAL_PORTAL_FLOOR_SECONDS = 3.0
 """The shortest pause between two submissions to a portal that is not a local replica."""
@@ -55,6 +55,10 @@ class Pacer:
             waited = due
         self._last = time.monotonic()
         return waited
+
+    def interrupt(self) -> None:
+        """Cut every pause short from now on (Ctrl-C): the runner then stops, it does not submit."""
+        self._stop.set()
 
     def back_off(self, seconds: float) -> None:
         """Wait out a 429's Retry-After (bounded), then count it as the last submission."""

@@ -17,6 +17,7 @@ import yaml
 from pydantic import ValidationError
 
 from assistant.errors import ProfileInvalid
+from assistant.limits import GROUP_FILE_BYTES, MAX_YAML_DEPTH, read_bounded, size_of, too_big
 from assistant.models import Dependent, Group, Primary, parse_iso_date, validation_problems
 from assistant.problems import Path, Problem, errors
 from assistant.choices import POSTS
@@ -40,8 +41,45 @@ def secret_fix(profile_id: str | None) -> str:
     )
 
 
+ANCHOR_FIX = "write the value out in full; profiles do not use YAML anchors (&) or aliases (*)"
+
+
+class _Refused(yaml.YAMLError):
+    """YAML the loader refuses before building anything from it."""
+
+    def __init__(self, message: str, fix: str, mark: yaml.Mark) -> None:
+        super().__init__(message)
+        self.message, self.fix, self.mark = message, fix, mark
+
+
 class _TextLoader(yaml.SafeLoader):
-    """SafeLoader that only resolves null; every other plain scalar stays a string."""
+    """SafeLoader that only resolves null; every other plain scalar stays a string.
+
+    It refuses anchors and aliases as it meets them, before any node is shared: a ten-line
+    "billion laughs" file would otherwise expand, in the checks that walk the data, to
+    billions of values. It also refuses nesting deeper than any profile needs, which would
+    otherwise exhaust Python's recursion limit.
+    """
+
+    def __init__(self, stream: str) -> None:
+        super().__init__(stream)
+        self._depth = 0
+
+    def compose_node(self, parent: yaml.Node | None, index: object) -> yaml.Node:
+        event = self.peek_event()
+        if isinstance(event, yaml.AliasEvent):
+            raise _Refused(f"uses the YAML alias *{event.anchor}", ANCHOR_FIX, event.start_mark)
+        if getattr(event, "anchor", None) is not None:
+            raise _Refused(f"defines the YAML anchor &{event.anchor}", ANCHOR_FIX, event.start_mark)
+        if self._depth >= MAX_YAML_DEPTH:
+            raise _Refused(f"nests values more than {MAX_YAML_DEPTH} levels deep",
+                           "a group file needs at most 6 levels; check the indentation and brackets",
+                           event.start_mark)
+        self._depth += 1
+        try:
+            return super().compose_node(parent, index)
+        finally:
+            self._depth -= 1
 
 
 _TextLoader.yaml_implicit_resolvers = {
@@ -126,6 +164,8 @@ def parse_group_text(text: str, file: str = "<input>", *, today: date | None = N
             data = loader.construct_document(node) if node is not None else None
         finally:
             loader.dispose()
+    except _Refused as exc:
+        return None, [Problem(message=exc.message, fix=exc.fix, file=file, line=exc.mark.line + 1)]
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None) or getattr(exc, "context_mark", None)
         reason = getattr(exc, "problem", None) or str(exc).splitlines()[0]
@@ -177,7 +217,10 @@ def validate_file(path: str | FsPath, *, today: date | None = None) -> tuple[Gro
     """Read and check a group file; problems include warnings and notes."""
     path = FsPath(path)
     try:
-        text = path.read_text(encoding="utf-8-sig")
+        data = read_bounded(path, GROUP_FILE_BYTES)  # never the whole of a huge file or a device
+        if data is None:
+            return None, [too_big(str(path), size_of(path), GROUP_FILE_BYTES, "group file may have")]
+        text = data.decode("utf-8-sig").replace("\r\n", "\n").replace("\r", "\n")
     except FileNotFoundError:
         return None, [Problem(message="file not found", fix="check the path", file=str(path))]
     except (OSError, UnicodeDecodeError) as exc:

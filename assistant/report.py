@@ -1,7 +1,7 @@
 """The run's report folder: run.json (written as the run goes) and report.html for staff.
 
 The HTML is rendered from the same RunRecord as run.json, so the two never disagree. It
-holds only non-secret values; screenshots were taken with secret inputs masked.
+holds only non-secret values; screenshots were taken with the secret boxes emptied.
 """
 
 from __future__ import annotations
@@ -11,6 +11,7 @@ from pathlib import Path
 
 from jinja2 import Environment, PackageLoader, select_autoescape
 
+from assistant.private_files import DIR_MODE, private_dir, tighten, tighten_files, write_private_text
 from assistant.run_record import RunRecord
 
 STATUS_TEXT = {
@@ -22,14 +23,39 @@ STATUS_TEXT = {
 }
 
 
+REPORT_FILES = ("run.json", "report.html", "run.log")
+REPORT_FOLDERS = ("screenshots", "traces")
+CAPTCHA_IMAGES = "captcha-*.png"  # saved by TerminalGates for the person
+
+
 def default_report_dir(base: Path = Path("reports")) -> Path:
-    """A new timestamped folder, e.g. reports/2026-11-22_14-03-09."""
+    """Create a new timestamped folder, e.g. reports/2026-11-22_14-03-09, and return it.
+
+    Created here (0700, failing if it exists) rather than only named, so two runs started in
+    the same second never share a folder.
+    """
     stamp = datetime.now().strftime("%Y-%m-%d_%H-%M-%S")
-    folder = base / stamp
+    base.mkdir(parents=True, exist_ok=True)
     suffix = 1
-    while folder.exists():
-        suffix += 1
-        folder = base / f"{stamp}-{suffix}"
+    while True:
+        folder = base / (stamp if suffix == 1 else f"{stamp}-{suffix}")
+        try:
+            folder.mkdir(mode=DIR_MODE)
+            return folder
+        except FileExistsError:
+            suffix += 1
+
+
+def open_report_dir(folder: Path) -> Path:
+    """The run's report folder, private: created 0700, or an earlier run's files tightened.
+
+    Only what a run writes there is tightened, never other files someone keeps in that folder.
+    """
+    private_dir(folder)
+    tighten_files([folder / name for name in REPORT_FILES] + sorted(folder.glob(CAPTCHA_IMAGES))
+                  + sorted(folder.glob(".*.tmp")))
+    for name in REPORT_FOLDERS:
+        tighten(folder / name)
     return folder
 
 
@@ -44,5 +70,5 @@ def write_html(record: RunRecord, verification: dict[str, list[str]] | None = No
         exit_code=record.exit_code(),
     )
     path = Path(record.report_dir) / "report.html"
-    path.write_text(html, encoding="utf-8")
+    write_private_text(path, html)
     return path

@@ -8,14 +8,14 @@ from __future__ import annotations
 
 import hashlib
 import json
-import os
-import tempfile
 import threading
 from datetime import datetime, timezone
 from pathlib import Path
 from typing import Literal
 
 from pydantic import BaseModel, Field
+
+from assistant.private_files import write_private_text
 
 PageStatus = Literal["filled", "submitted", "rejected", "gate", "declined", "error"]
 ApplicantStatus = Literal["pending", "in_progress", "ready", "failed", "declined"]
@@ -65,6 +65,7 @@ class AccountRecord(BaseModel):
     registered: bool = False
     gate: str | None = None  # the human gate the account stopped at (payment)
     fee_summary: str | None = None
+    notes: list[str] = Field(default_factory=list)  # what the run found and did about it, for the report
     applicants: dict[str, ApplicantRecord] = Field(default_factory=dict)
 
     def applicant_by_contact(self, contact_id: str) -> ApplicantRecord | None:
@@ -102,24 +103,20 @@ def run_key(mode: str, portal_url: str, inputs: list[Path]) -> str:
 
 
 def write_json_atomically(path: Path, text: str) -> None:
-    """Write via a temporary file and rename, so a reader never sees half a file."""
-    path.parent.mkdir(parents=True, exist_ok=True)
-    handle, temporary = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
-    try:
-        with os.fdopen(handle, "w", encoding="utf-8") as out:
-            out.write(text)
-        os.replace(temporary, path)
-    except BaseException:
-        Path(temporary).unlink(missing_ok=True)
-        raise
+    """Write via a temporary file and rename, so a reader never sees half a file; private (0600)."""
+    write_private_text(path, text)
 
 
 class RunStore:
-    """Keeps a RunRecord on disk in two places: the state directory and the run's report folder."""
+    """Keeps a RunRecord on disk in two places: the state directory and the run's report folder.
 
-    def __init__(self, record: RunRecord, state_dir: Path) -> None:
+    Without a state directory (a dry run against the embedded mock, which cannot be resumed)
+    only the report's run.json is written.
+    """
+
+    def __init__(self, record: RunRecord, state_dir: Path | None) -> None:
         self.record = record
-        self.state_path = state_dir / "runs" / f"{record.run_key}.json"
+        self.state_path = state_dir / "runs" / f"{record.run_key}.json" if state_dir is not None else None
         self._lock = threading.Lock()  # parallel workers share one record
 
     @classmethod
@@ -132,5 +129,6 @@ class RunStore:
     def save(self) -> None:
         with self._lock:
             text = self.record.model_dump_json(indent=2)
-            write_json_atomically(self.state_path, text)
+            if self.state_path is not None:
+                write_json_atomically(self.state_path, text)
             write_json_atomically(Path(self.record.report_dir) / "run.json", text)

@@ -16,9 +16,11 @@ from pathlib import Path
 from urllib.parse import urljoin
 
 from loguru import logger
+from playwright.sync_api import Error as PlaywrightError
 from playwright.sync_api import Page, Response
 
 from assistant.gates import Gates
+from assistant.interrupt import RunInterrupted
 from assistant.pacing import Pacer
 from assistant.portal_forms import AccountEntry, ApplicantEntry
 from assistant.run_record import (
@@ -30,6 +32,7 @@ from assistant.run_record import (
 )
 from assistant.secrets import AccountSecrets
 from flows._base import PortalPage, portal_path, query_value
+from flows._xhr import XhrRetry
 from flows.additional_options import AdditionalOptionsPage
 from flows.applicant_details import ApplicantDetailsPage
 from flows.dependents import (
@@ -45,15 +48,19 @@ from flows.interstitials import interstitial, is_waiting_room, page_text
 from flows.interview_waiver import InterviewWaiverPage
 from flows.payment import PaymentPage
 from flows.profile import ProfilePage
+from flows.screenshot import empty_secret_boxes, secret_free_screenshot
 from flows.security_questions import SecurityQuestionsPage
 from flows.sign_in import SignInPage
-from flows.sign_up import SignUpPage
+from flows.sign_up import SignUpPage, username_taken
 from flows.visa_options import VisaOptionsPage
 
 PAST_PAYMENT_PATHS = {"receipt", "ofc-schedule", "schedule", "appointment_confirmation"}
 MAX_SIGN_IN_ATTEMPTS = 3
 MAX_SERVER_ERRORS = 3
 WAITING_ROOM_PATIENCE_SECONDS = 30 * 60
+FOUND_REGISTERED_NOTE = (
+    "the account already existed on the portal (signed up in an interrupted run?): signed in instead"
+)
 
 # Which profile field a portal field id comes from, so the portal's messages name the fix.
 PROFILE_FIELD_OF = {
@@ -96,9 +103,6 @@ PROFILE_FIELD_OF = {
     "email": "account.email",
 }
 
-SECRET_INPUTS = "input[type=password], [id^=extension_kba], [id$=_response]"
-
-
 class ApplicantFailed(FlowError):
     """One applicant could not be completed; the others may still be."""
 
@@ -131,6 +135,7 @@ class AccountRunner:
     on_progress: ProgressCallback = _no_progress
     on_secret_page: Callable[[bool], None] = lambda entering: None
     every_page_shot: bool = True  # False: only the stop (payment) and failures are photographed
+    should_stop: Callable[[], bool] = lambda: False  # Ctrl-C asked the run to stop
     _pending: ApplicantEntry | None = field(default=None, init=False)
     _status: int = field(default=200, init=False)
     _retry_after: float = field(default=0.0, init=False)
@@ -138,6 +143,22 @@ class AccountRunner:
     _server_errors: int = field(default=0, init=False)
     _last_portal_url: str | None = field(default=None, init=False)
     _shot_count: int = field(default=0, init=False)
+    _xhr: XhrRetry = field(init=False)
+
+    def __post_init__(self) -> None:
+        self._xhr = XhrRetry(back_off=self._xhr_back_off)
+
+    def _check_stop(self, where: str = "") -> None:
+        """Stop here if Ctrl-C asked to: only called where nothing is half-submitted."""
+        if self.should_stop():
+            raise RunInterrupted(where or f"at {self.page.url}")
+
+    def _xhr_back_off(self, seconds: float, why: str) -> None:
+        """An in-page request got a 429 or 5xx: wait politely (interruptible), then retry."""
+        wait = max(seconds, self.pacer.pause)
+        logger.warning("{account}: {why}; waiting {s:.0f} s", account=self.entry.account_id, why=why, s=wait)
+        self.pacer.back_off(wait)
+        self._check_stop()
 
     def _answer_for(self, question: str) -> str:
         """The keyring answer to a question the portal shows, matched to the profile's list."""
@@ -155,6 +176,7 @@ class AccountRunner:
         self._goto(f"{self.base_url}/{self.locale}/")
         budget = 40 + 20 * len(self.entry.dependents)
         for _ in range(budget):
+            self._check_stop()
             try:
                 self._step()
             except _Stop:
@@ -224,15 +246,24 @@ class AccountRunner:
         raise FlowError(f"The portal shows a dependent ({contact}) this run did not add.")
 
     def _screenshot(self, entry: ApplicantEntry, page_name: str) -> str:
+        """The report's picture of the page now, with every secret box emptied while it is taken
+        (this account's password and answers are also looked for in any other box)."""
         self._shot_count += 1
         name = f"{entry.applicant_id}-{self._shot_count:02d}-{page_name}.jpg"
         self.shots_dir.mkdir(parents=True, exist_ok=True)
-        # JPEG: half the time of a full-page PNG (about 130 ms against 285 ms) and still readable.
-        self.page.screenshot(
-            path=str(self.shots_dir / name), full_page=True, type="jpeg", quality=70,
-            mask=[self.page.locator(SECRET_INPUTS)],
-        )
+        typed = [self.secrets.password, *self.secrets.answers]
+        secret_free_screenshot(self.page, self.shots_dir / name, [s.get_secret_value() for s in typed])
         return f"screenshots/{name}"
+
+    def _leave_secret_page(self) -> None:
+        """Resume tracing only once no secret is left in the page: a failure, a decline or a
+        stop leaves the boxes filled, and the trace and the failure screenshot would film them."""
+        typed = [self.secrets.password, *self.secrets.answers]
+        try:
+            empty_secret_boxes(self.page, [s.get_secret_value() for s in typed])
+        except PlaywrightError:  # the page or browser is gone: nothing left to film
+            pass
+        self.on_secret_page(False)
 
     def _page_shot(self, entry: ApplicantEntry, page_name: str) -> str | None:
         """The report's picture of a filled page, unless the run asked for failures only."""
@@ -262,6 +293,7 @@ class AccountRunner:
             raise ApplicantFailed(self._applicant(entry).error or "")
         if self.page.url == url:  # the person may have pressed the page's own button
             self.pacer.wait_turn()
+            self._check_stop(f"before submitting the {flow.name} page")
             submit()
         if self._interrupted():
             return  # not stored: the runner waits or retries, then the page is filled again
@@ -331,12 +363,14 @@ class AccountRunner:
         while is_waiting_room(self.page):
             if time.monotonic() > deadline:
                 raise FlowError("Still in the portal's waiting room after 30 minutes; try again later.")
+            self._check_stop("in the portal's waiting room")
             self.page.wait_for_event("load", timeout=WAITING_ROOM_PATIENCE_SECONDS * 1000)
 
     def _on_too_many_requests(self) -> None:
         wait = max(self._retry_after, self.pacer.pause, 1.0)
         logger.warning("{account}: the portal said 429 Too Many Requests; waiting {s:.0f} s", account=self.entry.account_id, s=wait)
         self.pacer.back_off(wait)
+        self._check_stop()
         self._status = 200
         self.page.reload(wait_until="domcontentloaded")
 
@@ -347,6 +381,7 @@ class AccountRunner:
         logger.warning("{account}: the portal answered with a server error; retrying the page", account=self.entry.account_id)
         self._status = 200
         self.pacer.back_off(self.pacer.pause)
+        self._check_stop()
         self._goto(self._last_portal_url or f"{self.base_url}/{self.locale}/")
 
     # --- B2C ------------------------------------------------------------------------------
@@ -364,6 +399,7 @@ class AccountRunner:
             raise ApplicantFailed(
                 f"Signing in failed {MAX_SIGN_IN_ATTEMPTS} times: "
                 + ("; ".join(m.text for m in messages) or "no message from the portal")
+                + self._found_registered_fix()
             )
         answer = None
         if flow.has_captcha():
@@ -374,16 +410,17 @@ class AccountRunner:
         try:
             flow.fill(self.entry.username, self.secrets.password.get_secret_value(), answer)
             self.pacer.wait_turn()
+            self._check_stop("before signing in")
             flow.submit()
         finally:
-            self.on_secret_page(False)
+            self._leave_secret_page()
         if not SignInPage.is_showing(self.page):
             self._sign_in_attempts = 0
 
     def _on_sign_up(self) -> None:
         if self.record.registered or self.entry.account_exists:
             raise FlowError("The portal shows the sign-up page for an account that already exists.")
-        flow = SignUpPage(self.page)
+        flow = SignUpPage(self.page, self._xhr)
         primary = self.entry.primary
         started = time.monotonic()
         self.on_secret_page(True)
@@ -406,12 +443,18 @@ class AccountRunner:
             if not self.gates.confirm_page(self.page, primary.display_name, flow.name, values):
                 raise ApplicantFailed("The person declined the sign-up page.")
             self.pacer.wait_turn()
+            self._check_stop("before submitting the sign-up page")
             flow.submit()
         finally:
-            self.on_secret_page(False)
+            self._leave_secret_page()
         if SignUpPage.is_showing(self.page):
             messages = flow.errors() or [PortalMessage("The portal did not accept the sign-up.")]
-            raise ApplicantFailed("Sign-up refused: " + "; ".join(m.text for m in messages))
+            if username_taken(messages):
+                self._found_registered(messages)
+                return
+            raise ApplicantFailed(
+                "Sign-up refused: " + "; ".join(m.text + (f" ({m.field_id})" if m.field_id else "") for m in messages)
+            )
         self.record.registered = True
         self._note(
             primary,
@@ -431,12 +474,42 @@ class AccountRunner:
             for question, answer_css in asked:
                 flow.answer(answer_css, self._answer_for(question))
             self.pacer.wait_turn()
+            self._check_stop("before answering the security questions")
             flow.submit()
         finally:
-            self.on_secret_page(False)
+            self._leave_secret_page()
         if SecurityQuestionsPage.is_showing(self.page):
             messages = flow.errors()
-            raise ApplicantFailed("Security answers refused: " + "; ".join(m.text for m in messages))
+            raise ApplicantFailed(
+                "Security answers refused: " + "; ".join(m.text for m in messages) + self._found_registered_fix()
+            )
+
+    def _found_registered(self, messages: list[PortalMessage]) -> None:
+        """The portal says the username exists: most likely this run's own sign-up, whose POST
+        went through just before the run was killed. Treat the account as registered and sign
+        in (captcha gate and security questions); if that fails, the error says what to do."""
+        self.record.registered = True
+        if FOUND_REGISTERED_NOTE not in self.record.notes:
+            self.record.notes.append(FOUND_REGISTERED_NOTE)
+        self.store.save()
+        logger.warning(
+            "{account}: the portal says the username {user} exists ({said}): {note}",
+            account=self.entry.account_id, user=self.entry.username,
+            said="; ".join(m.text for m in messages), note=FOUND_REGISTERED_NOTE,
+        )
+        self._goto(f"{self.base_url}/{self.locale}/")
+
+    def _found_registered_fix(self) -> str:
+        """What to do when an account found registered at sign-up cannot be signed in to."""
+        if FOUND_REGISTERED_NOTE not in self.record.notes:
+            return ""
+        return (
+            f"\nThe username {self.entry.username!r} was already registered on the portal when this run "
+            "tried to sign up, and signing in to it with the keyring's password and answers failed. If the "
+            "account is yours, set `account.exists: true` in the profile and put its password and answers in "
+            f"the keyring (`ustd secrets set {self.entry.account_id}`); otherwise choose another username "
+            "(`account.username`)."
+        )
 
     # --- Power Pages ----------------------------------------------------------------------
 
@@ -459,7 +532,7 @@ class AccountRunner:
         self._fill_and_submit(flow, subject, lambda: flow.fill(subject.applicant, self.locale), flow.submit)
 
     def _on_visa_options(self) -> None:
-        flow = VisaOptionsPage(self.page)
+        flow = VisaOptionsPage(self.page, self._xhr)
         subject = self._subject()
         self._fill_and_submit(flow, subject, lambda: flow.fill(subject.visa), flow.submit)
 
@@ -564,6 +637,7 @@ class AccountRunner:
         assert dependent.contact is not None
         contact = dependent.contact
         self._fill_and_submit(flow, dependent, lambda: flow.fill(contact), flow.submit)
+        self._remember_contact(dependent)
 
     def _on_dependent_applicant(self) -> None:
         flow = DependentApplicantPage(self.page)
@@ -572,8 +646,13 @@ class AccountRunner:
         self._fill_and_submit(
             flow, dependent, lambda: flow.fill_dependent(relation, dependent.applicant, self.locale), flow.submit
         )
+        self._remember_contact(dependent)
+
+    def _remember_contact(self, dependent: ApplicantEntry) -> None:
+        """The portal's id of the dependent it just created (the next page names it), saved at
+        once: the record then says the dependent exists, whatever happens next."""
         contact = query_value(self.page.url, "contact")
-        if contact:
+        if contact and self._applicant(dependent).contact_id != contact:
             self._applicant(dependent).contact_id = contact
             self.store.save()
 

@@ -34,10 +34,21 @@ from assistant.choices import (
     VISA_CLASSES,
 )
 from assistant.errors import ProfileInvalid, UstdError
+from assistant.limits import (
+    CSV_BYTES,
+    MAX_COLUMNS,
+    MAX_ROWS,
+    SPLIT_FIX,
+    XLSX_BYTES,
+    XLSX_UNPACKED_BYTES,
+    read_bounded,
+    size_of,
+    too_big,
+)
 from assistant.models import Group, validation_problems
 from assistant.problems import Path, Problem, errors
 from assistant.profile_files import SECRET_KEY, secret_fix, write_group
-from assistant.rules import check_group
+from assistant.rules import check_group, china_id_check_char
 
 COLUMNS: tuple[str, ...] = (
     "group", "role", "relation", "id", "surname", "given_name", "gender", "birth_date",
@@ -102,7 +113,8 @@ NOTES: dict[str, str] = {
     "birth_date": "YYYY-MM-DD (or an Excel date cell).",
     "country_of_birth": "English country name, e.g. China.",
     "nationality": "English country name, e.g. China.",
-    "national_id": "18-character resident ID number for Chinese nationals (checked).",
+    "national_id": "18-character resident ID number for Chinese nationals (checked). Keep the column "
+    "formatted as Text: a number cell keeps only 15 digits.",
     "passport_number": "As printed, capitals and digits, e.g. EA0000001.",
     "passport_issue_date": "YYYY-MM-DD.",
     "passport_expiry_date": "YYYY-MM-DD; must be after the travel date (warning under six months).",
@@ -168,6 +180,9 @@ class Table:
     sheet: str | None
     rows: list[Row]
     problems: list[Problem] = field(default_factory=list)
+    """Problems that stop the import before any row is read (file, header)."""
+    cell_problems: list[Problem] = field(default_factory=list)
+    """Cells refused as read; they replace whatever the model would say about the same cell."""
 
 
 # --- reading ------------------------------------------------------------------------------
@@ -191,18 +206,54 @@ def _cell(value: Any) -> Any:
     return text or None
 
 
+_ISO_DATE = re.compile(r"^(\d{4})-(\d{2})-(\d{2})$")
 _DATE_TIME = re.compile(r"^(\d{4})-(\d{2})-(\d{2})[ T]0{1,2}:00(?::00(?:\.0+)?)?$")
 _YEAR_FIRST = re.compile(r"^(\d{4})[/.](\d{1,2})[/.](\d{1,2})$")
 
 
-def _date_text(value: Any) -> Any:
-    """Dates as spreadsheet programs export them to text: '2028-05-10 0:00:00' (LibreOffice CSV
-    of a date cell) or '2028/5/10' (Chinese locale display). Year-first only: never guess M/D."""
+def _date_cell(value: Any) -> Any:
+    """A date column's cell as a ``date``, whatever the cell type, so that cells compare as dates
+    (never a date cell with the text of the same day): a date or date-time cell, or text as
+    people and spreadsheet programs write it: '2028-05-10', '2028-05-10 0:00:00' (LibreOffice CSV
+    of a date cell), '2028/5/10' (Chinese locale display). Year-first only: never guess M/D.
+    Anything else stays as it is, for the model to report."""
+    if isinstance(value, datetime):
+        return value.date()
+    if isinstance(value, date):
+        return value
     if isinstance(value, str):
-        m = _DATE_TIME.match(value) or _YEAR_FIRST.match(value)
+        m = _ISO_DATE.match(value) or _DATE_TIME.match(value) or _YEAR_FIRST.match(value)
         if m:
-            return f"{int(m.group(1)):04d}-{int(m.group(2)):02d}-{int(m.group(3)):02d}"
+            iso = f"{int(m.group(1)):04d}-{int(m.group(2)):02d}-{int(m.group(3)):02d}"
+            try:
+                return date.fromisoformat(iso)
+            except ValueError:
+                return iso  # not a calendar date: the model says so
     return value
+
+
+_SCIENTIFIC = re.compile(r"^[1-9](?:\.\d+)?E\+\d{1,3}$", re.IGNORECASE)
+_LONG_FLOAT_TEXT = re.compile(r"^\d{16,}\.\d*$")
+NUMBER_CELL_MESSAGE = "the cell was stored as a number, and Excel keeps only 15 digits"
+NUMBER_CELL_FIX = ("format the column as Text (Format Cells > Text) and type the number again; "
+                   "the template of `ustd profiles template` has it as Text already")
+
+
+def _stored_as_number(column: str, raw: Any) -> bool:
+    """Whether a text column's cell went through a spreadsheet number, which keeps 15 significant
+    digits: an 18-digit ID then fails its check character for a reason nobody would guess."""
+    if isinstance(raw, bool):
+        return False
+    if isinstance(raw, (int, float)):
+        return abs(raw) >= 1e15
+    if not isinstance(raw, str):
+        return False
+    text = raw.strip()
+    if _SCIENTIFIC.match(text) or _LONG_FLOAT_TEXT.match(text):  # '1.10101E+17' as CSV shows a number
+        return True
+    # A CSV of a number cell shown in full: 15 significant digits, then zeros, and a wrong check.
+    return (column == "national_id" and re.fullmatch(r"\d{15}000", text) is not None
+            and china_id_check_char(text[:17]) != text[17])
 
 
 def _problem(table_file: str, sheet: str | None, row: int | None, column: str | None,
@@ -217,6 +268,10 @@ def _table(file: str, sheet: str | None, header: list[Any], body: Iterable[tuple
     names = [str(n).strip().lower() for n in names]
     while names and not names[-1]:
         names.pop()
+    if len(names) > MAX_COLUMNS:
+        table.problems.append(_problem(file, sheet, 1, None, f"has more than {MAX_COLUMNS} columns",
+                                       "use the columns of `ustd profiles template` only"))
+        return table
     seen: set[str] = set()
     for i, name in enumerate(names):
         if not name:
@@ -238,9 +293,16 @@ def _table(file: str, sheet: str | None, header: list[Any], body: Iterable[tuple
     if table.problems:
         return table
     for number, values in body:
-        cells = {name: _cell(values[i]) if i < len(values) else None for i, name in enumerate(names) if name}
+        cells: dict[str, Any] = {}
+        for i, name in enumerate(names):
+            raw = values[i] if i < len(values) else None
+            if name in TEXT_COLUMNS and _stored_as_number(name, raw):
+                table.cell_problems.append(_problem(file, sheet, number, name, NUMBER_CELL_MESSAGE, NUMBER_CELL_FIX))
+                raw = None  # damaged: nothing is checked against it (birth date, gender in the ID)
+            if name:
+                cells[name] = _cell(raw)
         for name in DATE_COLUMNS:
-            cells[name] = _date_text(cells[name])
+            cells[name] = _date_cell(cells[name])
         if any(v is not None for v in cells.values()):
             table.rows.append(Row(number=number, cells=cells))
     if not table.rows:
@@ -248,29 +310,94 @@ def _table(file: str, sheet: str | None, header: list[Any], body: Iterable[tuple
     return table
 
 
-def read_xlsx(path: FsPath) -> Table:
+_EXCEL_MAX_ROW = 1_048_576
+_TOO_MANY_ROWS = (f"has more than {MAX_ROWS} applicant rows", SPLIT_FIX)
+
+
+def _refused(path: FsPath, problem: Problem) -> Table:
+    return Table(str(path), None, [], [problem])
+
+
+def _unreadable_xlsx(path: FsPath, why: str) -> Table:
+    return _refused(path, _problem(str(path), None, None, None, f"cannot be read as an .xlsx workbook ({why})",
+                                   "save it from Excel or LibreOffice as .xlsx, or export CSV (UTF-8)"))
+
+
+def _why_unreadable(exc: Exception) -> str:
+    """What a person can make of an exception raised while opening a workbook."""
+    import zipfile
+    import zlib
+    from xml.etree.ElementTree import ParseError
+
+    if isinstance(exc, (zipfile.BadZipFile, zlib.error, EOFError)):
+        return "not a zip archive, or a damaged one"
+    if isinstance(exc, KeyError):
+        return "a part of the workbook is missing"
+    if isinstance(exc, ParseError) or "invalid XML" in str(exc):
+        return "its XML is damaged, or declares entities"
+    return exc.__class__.__name__
+
+
+def _unpacked_size(path: FsPath) -> int:
+    """What the archive would unpack to. Python's zipfile never inflates a member past its
+    recorded size, so this bounds what openpyxl can read."""
     import zipfile
 
+    with zipfile.ZipFile(path) as archive:
+        return sum(info.file_size for info in archive.infolist())
+
+
+def read_xlsx(path: FsPath) -> Table:
     from openpyxl import load_workbook
 
+    size = size_of(path)
+    if size is None:
+        return _unreadable_xlsx(path, "not a regular file")
+    if size > XLSX_BYTES:
+        return _refused(path, too_big(str(path), size, XLSX_BYTES, "spreadsheet may have"))
+    try:
+        unpacked = _unpacked_size(path)
+    except Exception as exc:  # noqa: BLE001 - any failure here means a broken archive
+        return _unreadable_xlsx(path, _why_unreadable(exc))
+    if unpacked > XLSX_UNPACKED_BYTES:
+        return _refused(path, too_big(
+            str(path), unpacked, XLSX_UNPACKED_BYTES, "spreadsheet may unpack to", measured="unpacks to",
+            fix="keep only the Applicants sheet (no pictures or other sheets) and save it again, or export CSV (UTF-8)",
+        ))
+    body: list[tuple[int, list[Any]]] = []
+    too_many = False
     try:
         wb = load_workbook(path, data_only=True, read_only=True)
-    except (zipfile.BadZipFile, OSError, KeyError, ValueError) as exc:
-        return Table(str(path), None, [], [_problem(str(path), None, None, None,
-                     f"cannot be read as an .xlsx workbook ({exc.__class__.__name__})",
-                     "save it from Excel or LibreOffice as .xlsx, or export CSV (UTF-8)")])
-    try:
-        ws = wb[SHEET] if SHEET in wb.sheetnames else wb.worksheets[0]
-        rows = ws.iter_rows(values_only=True)
-        header = list(next(rows, ()) or ())
-        body = [(i, list(r)) for i, r in enumerate(rows, start=2)]
-        return _table(str(path), ws.title, header, body)
-    finally:
-        wb.close()
+        try:
+            ws = wb[SHEET] if SHEET in wb.sheetnames else wb.worksheets[0]
+            title = ws.title
+            # Bounded both ways: a sheet's recorded size can claim a million rows and columns.
+            rows = ws.iter_rows(max_col=MAX_COLUMNS + 1, max_row=_EXCEL_MAX_ROW, values_only=True)
+            header = list(next(rows, ()) or ())
+            for number, values in enumerate(rows, start=2):
+                if values.count(None) == len(values):
+                    continue
+                if len(body) == MAX_ROWS:
+                    too_many = True
+                    break
+                body.append((number, list(values)))
+        finally:
+            wb.close()
+    except Exception as exc:  # noqa: BLE001 - a corrupt workbook can fail anywhere inside openpyxl
+        return _unreadable_xlsx(path, _why_unreadable(exc))
+    if too_many:
+        return _refused(path, _problem(str(path), title, None, None, *_TOO_MANY_ROWS))
+    return _table(str(path), title, header, body)
 
 
 def read_csv(path: FsPath) -> Table:
-    data = path.read_bytes()
+    try:
+        data = read_bounded(path, CSV_BYTES)
+    except OSError as exc:
+        return _refused(path, _problem(str(path), None, None, None, f"cannot be read ({exc.__class__.__name__})",
+                                       "check the path; give the CSV file itself"))
+    if data is None:
+        return _refused(path, too_big(str(path), size_of(path), CSV_BYTES, "CSV file may have"))
     try:
         text = data.decode("utf-8-sig")
     except UnicodeDecodeError:
@@ -285,6 +412,10 @@ def read_csv(path: FsPath) -> Table:
         # Number records as a spreadsheet program shows them (row 2 = first applicant), which
         # differs from text lines when a quoted cell holds a line break.
         for number, values in enumerate(reader, start=2):
+            if not any(v.strip() for v in values):
+                continue
+            if len(body) == MAX_ROWS:
+                return _refused(path, _problem(str(path), None, None, None, *_TOO_MANY_ROWS))
             body.append((number, list(values)))
     except csv.Error as exc:
         return Table(str(path), None, [], [_problem(str(path), None, reader.line_num, None,
@@ -420,7 +551,7 @@ def _build_groups(table: Table) -> list[_Built]:
                     b.data[key] = prim.cells[col]
             if prim.cells.get("relation") is not None:
                 p(prim, "relation", "must be empty on the primary's row", "clear the cell")
-        travel = primaries[0].cells.get("travel_date") if primaries else None
+        travel = primaries[0].cells.get("travel_date") if primaries else None  # a date, if the cell is valid
         deps = [r for r in rows if str(r.cells.get("role") or "").lower() == "dependent"]
         for i, r in enumerate(deps):
             b.row_of[("dependents", i)] = r
@@ -428,7 +559,10 @@ def _build_groups(table: Table) -> list[_Built]:
             for col in ACCOUNT_COLUMNS:
                 if r.cells.get(col) is not None:
                     p(r, col, "account columns belong on the primary's row only", "clear the cell on this dependent's row")
-            if r.cells.get("travel_date") not in (None, travel):
+            own = r.cells.get("travel_date")
+            if own is not None and not isinstance(own, date):
+                p(r, "travel_date", "is not a valid date", "leave it empty, or write the primary's date as YYYY-MM-DD")
+            elif own is not None and (travel is None or (isinstance(travel, date) and own != travel)):
                 p(r, "travel_date", "differs from the primary's travel date", "leave it empty or use the primary's date")
         built.append(b)
     if problems and built:
@@ -453,6 +587,7 @@ def import_table(path: str | FsPath, *, today: date | None = None) -> tuple[list
     table = read_table(path)
     if table.problems:
         return [], table.problems
+    refused = {(p.line, p.column) for p in table.cell_problems}
     groups: list[Group] = []
     problems: list[Problem] = []
     for b in _build_groups(table):
@@ -481,6 +616,7 @@ def import_table(path: str | FsPath, *, today: date | None = None) -> tuple[list
                                              f"is the same as on row {other}", "each applicant needs their own"))
             else:
                 seen[key] = row.number
+    problems = [p for p in problems if (p.line, p.column) not in refused] + table.cell_problems
     if errors(problems):
         return [], problems
     return groups, problems

@@ -12,6 +12,7 @@ from urllib.parse import parse_qs, urlparse
 
 from playwright.sync_api import Locator, Page
 
+from flows._xhr import XhrRetry
 from flows.errors import PortalMessage
 
 LOCALE_PATH = re.compile(r"^/(?P<locale>[a-z]{2}-[A-Z]{2})(?P<rest>/.*)?$")
@@ -35,6 +36,29 @@ def query_value(url: str, name: str) -> str | None:
     return values[0] if values else None
 
 
+# Visible field-level messages with the id of the field each belongs to: from the message's
+# own id (``signInName_error``), else the input in the same entry (B2C's markup has no id on
+# the message), else the label's ``for``.
+_FIELD_MESSAGES = """() => {
+    const seen = el => !!(el.offsetWidth || el.offsetHeight || el.getClientRects().length)
+        && getComputedStyle(el).visibility !== 'hidden' && !el.closest('[aria-hidden="true"]');
+    const found = [];
+    for (const el of document.querySelectorAll('.error.itemLevel, .validator-text, span.field-validation-error')) {
+        const text = (el.innerText || '').replace(/\\s+/g, ' ').trim();
+        if (!text || !seen(el)) continue;
+        let id = el.id && el.id.endsWith('_error') ? el.id.slice(0, -'_error'.length) : '';
+        const entry = el.closest('.entry-item, .attrEntry, li, .form-group, td, .cell');
+        if (!id && entry) {
+            const input = entry.querySelector('input:not([type=hidden]), select, textarea');
+            const label = entry.querySelector('label[for]');
+            id = input && input.id ? input.id : (label ? label.getAttribute('for') : '');
+        }
+        found.push([text, id || '']);
+    }
+    return found;
+}"""
+
+
 class PortalPage:
     """One page of the portal. Subclasses say how to recognise and fill it."""
 
@@ -42,8 +66,9 @@ class PortalPage:
     path: ClassVar[str | None] = None  # the URL segment after the locale, for Power Pages pages
     markers: ClassVar[tuple[str, ...]] = ()  # CSS that is on this page and on no other
 
-    def __init__(self, page: Page) -> None:
+    def __init__(self, page: Page, xhr: XhrRetry | None = None) -> None:
         self.page = page
+        self.xhr = xhr or XhrRetry()  # how this page's in-page requests are retried
 
     @classmethod
     def is_showing(cls, page: Page) -> bool:
@@ -53,7 +78,9 @@ class PortalPage:
         return bool(cls.markers) and all(page.locator(css).count() > 0 for css in cls.markers)
 
     def errors(self) -> list[PortalMessage]:
-        """The portal's own error messages on this page, each tied to a field where it names one."""
+        """The portal's own error messages on this page, each tied to a field where it names one:
+        the validation summary, the page-level panels and every visible field-level message
+        (B2C's ``div.error.itemLevel`` beside its input, Power Pages' field validators)."""
         messages: list[PortalMessage] = []
         summary_links = self.page.locator(".validation-summary li")
         for index in range(summary_links.count()):
@@ -70,6 +97,15 @@ class PortalPage:
                 text = panel.first.inner_text().strip()
                 if text:
                     messages.append(PortalMessage(text))
+        for text, field_id in self.page.evaluate(_FIELD_MESSAGES):
+            message = PortalMessage(text, field_id or None)
+            if message in messages:
+                continue
+            bare = next((i for i, m in enumerate(messages) if m.text == text and m.field_id is None), None)
+            if bare is not None and field_id:  # a field-less line of the summary: now with its field
+                messages[bare] = message
+            else:
+                messages.append(message)
         return messages
 
     def button(self, button_id: str, *texts: str) -> Locator:

@@ -70,8 +70,13 @@ def find_secrets(data: bytes, values: list[str], *, where: str) -> list[str]:
 
 
 def scan_tree(folder: Path, values: list[str]) -> list[str]:
-    """Search every file below ``folder`` (zips opened, each member searched) for the values."""
+    """Search every file below ``folder`` (zips opened, each member searched) for the values:
+    as bytes, and every image (screenshots, captchas, trace frames) also by reading it with
+    OCR, since a secret drawn in a JPEG is not in its bytes (tests/ocr.py)."""
+    import tempfile
     import zipfile
+
+    from ocr import images_of_run, secrets_in_images
 
     found: list[str] = []
     for path in sorted(p for p in folder.rglob("*") if p.is_file()):
@@ -81,6 +86,8 @@ def scan_tree(folder: Path, values: list[str]) -> list[str]:
             with zipfile.ZipFile(path) as archive:
                 for member in archive.namelist():
                     found += find_secrets(archive.read(member), values, where=f"{path}!{member}")
+    with tempfile.TemporaryDirectory(prefix="frames-") as frames:
+        found += secrets_in_images(images_of_run(folder, Path(frames)), values)
     return found
 
 
@@ -196,6 +203,7 @@ class Prefill:
         self.stdout: list[str] = []
         self.stderr: list[str] = []
         self._lines: queue.Queue[str | None] = queue.Queue()
+        self._output_ended = threading.Event()
         assert self.proc.stdout is not None and self.proc.stderr is not None
         self._threads = [
             threading.Thread(target=self._pump, args=(self.proc.stdout, self.stdout, True), daemon=True),
@@ -210,6 +218,7 @@ class Prefill:
             if feed:
                 self._lines.put(line)
         if feed:
+            self._output_ended.set()
             self._lines.put(None)
 
     def transcript(self) -> str:
@@ -241,6 +250,15 @@ class Prefill:
         if "E-mail code" in line:
             return "email"
         return "page"
+
+    def next_prompt(self, timeout: float = 60.0) -> str | None:
+        """Like prompt(), or None once the run has ended without asking anything more."""
+        try:
+            return self.prompt(timeout)
+        except AssertionError:
+            if self._output_ended.is_set():
+                return None
+            raise
 
     def send(self, text: str = "") -> None:
         assert self.proc.stdin is not None

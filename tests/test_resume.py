@@ -1,11 +1,13 @@
 """Resume: a prefill killed (SIGKILL) or interrupted (Ctrl-C: SIGINT to its process group) at
-several points, then run again with --resume, ends with the profile on the portal exactly once:
-no dependent added twice, nothing submitted twice, nothing paid.
+several points (after some pages, in the sign-up window, while a dependent is being added),
+then run again with --resume, ends with the profile on the portal exactly once: no account
+signed up twice, no dependent added twice, nothing submitted twice, nothing paid.
 """
 
 from __future__ import annotations
 
 import json
+import re
 import signal
 from pathlib import Path
 from typing import Any
@@ -16,6 +18,7 @@ from prefill_helpers import (
     account_state,
     assert_state_matches,
     create_account,
+    email_code,
     load_group,
     poll,
     read_run_json,
@@ -121,3 +124,126 @@ def test_dependent_interrupted_while_being_added_is_not_added_twice(
 
     state = _finish(profile, portal, group, report, env)
     assert len(state["dependents"]) == 1
+
+
+def _summary_rows(stdout: list[str]) -> dict[str, tuple[str, str]]:
+    """The console summary's rows: applicant id -> (status, next), wrapped cells joined."""
+    rows: dict[str, list[list[str]]] = {}
+    current: str | None = None
+    for line in stdout:
+        if not line.startswith("│"):
+            continue
+        cells = [c.strip() for c in line.rstrip().strip("│").split("│")]
+        if len(cells) != 3:
+            continue
+        found = re.search(r"\(([a-z0-9-]+)\)", cells[0])
+        if found:
+            current = found.group(1)
+            rows[current] = [[], []]
+        if current is not None:
+            rows[current][0].append(cells[1])
+            rows[current][1].append(cells[2])
+    return {k: (" ".join(filter(None, v[0])), " ".join(filter(None, v[1]))) for k, v in rows.items()}
+
+
+def test_killed_in_the_sign_up_window_then_resumed_signs_in_instead(
+    portal: Any, real_keyring: dict[str, str], tmp_path: Path
+) -> None:
+    """Killed after the portal created the account but before the run recorded it: --resume
+    finds the username registered, signs in instead (security questions), reaches payment and
+    says so in the summary, run.json and the report."""
+    profile = write_profile(tmp_path, "single", exists=False)
+    group = load_group(profile)
+    store_secrets(group.primary.id)
+    # The page after the sign-up POST comes slowly, so the kill lands between the portal
+    # creating the account and the run recording it.
+    portal.config.update({"captcha": False, "latency_ms": 400})
+    report, env = tmp_path / "report", run_env(real_keyring, tmp_path / "state")
+    email = group.primary.account.email or group.primary.email
+    with Prefill(_args(profile, portal, report), env) as run:
+        assert run.prompt() == "email"
+        run.send(poll(lambda: email_code(portal, email), timeout=10, what="the sign-up code"))
+        poll(lambda: account_state(portal, group), timeout=60, every=0.01, what="the account created by the sign-up POST")
+        run.signal(signal.SIGKILL)
+        run.wait()
+    saved = read_run_json(report)
+    assert saved is not None and saved["accounts"][group.primary.id]["registered"] is False  # killed in the window
+
+    portal.config.update({"latency_ms": 0})
+    codes_sent = len(portal.state.mails_to(email))
+    with Prefill(_args(profile, portal, report, "--resume"), env) as run:
+        assert run.prompt() == "email"  # the sign-up page wants the e-mail verified before it says more
+        run.send(poll(lambda: len(portal.state.mails_to(email)) > codes_sent and email_code(portal, email),
+                      timeout=10, what="the new sign-up code"))
+        code = run.wait()
+    assert code == 0, run.transcript()
+    state = assert_state_matches(portal, group)
+    assert state["flags"]["captcha_failures"] == 0 and not state["flags"]["payment_submitted"]
+    record = read_run_json(report)
+    assert record is not None
+    account = record["accounts"][group.primary.id]
+    assert account["registered"] is True and account["gate"] == "payment"
+    said = "the account already existed on the portal (signed up in an interrupted run?): signed in instead"
+    assert account["notes"] == [said]
+    assert said in (report / "report.html").read_text(encoding="utf-8")
+    assert "signed in instead" in "".join(run.stdout)
+
+
+def test_ctrl_c_while_a_dependent_is_added_stops_quietly_and_says_what_exists(
+    portal: Any, real_keyring: dict[str, str], tmp_path: Path
+) -> None:
+    """Ctrl-C just after the portal created a dependent's contact: exit 130 without driver
+    noise or traceback; the summary calls that dependent "not finished" (not pending), every
+    row says what is next, with --resume; the resumed run adds nobody twice."""
+    profile, group = _setup(portal, tmp_path, "delegation", dependents=2)
+    portal.config.update({"latency_ms": 300})  # the page after the contact POST is slow: Ctrl-C lands in between
+    report, env = tmp_path / "report", run_env(real_keyring, tmp_path / "state")
+    with Prefill(_args(profile, portal, report), env) as run:
+        poll(lambda: (account_state(portal, group) or {}).get("dependents"), timeout=120, every=0.01,
+             what="the first dependent's contact created")
+        run.signal(signal.SIGINT)  # to the process group, as a terminal's Ctrl-C
+        code = run.wait()
+    assert code == 130, run.transcript()
+    stderr = "".join(run.stderr)
+    for noise in ("Future exception", "Traceback", "Connection closed"):
+        assert noise not in stderr, run.transcript()
+    rows = _summary_rows(run.stdout)
+    assert set(rows) == {group.primary.id, *(d.id for d in group.dependents)}, run.transcript()
+    assert all(follow for _, follow in rows.values()), rows
+    assert all("--resume" in follow for _, follow in rows.values()), rows
+    added = group.dependents[0].id
+    assert rows[added][0] not in ("pending", "not started"), rows
+    assert "on the portal already" in rows[added][1], rows
+    saved = read_run_json(report)
+    assert saved is not None and saved["interrupted"] is True
+    dependent = saved["accounts"][group.primary.id]["applicants"][added]
+    assert dependent["status"] == "in_progress" and dependent["contact_id"]
+
+    portal.config.update({"latency_ms": 0})
+    state = _finish(profile, portal, group, report, env)
+    assert len(state["dependents"]) == 2
+
+
+def test_ctrl_c_during_the_pause_between_pages_stops_at_once_without_submitting(
+    portal: Any, real_keyring: dict[str, str], tmp_path: Path
+) -> None:
+    """Ctrl-C asks the run to stop after the page in hand; while it only waits (the politeness
+    pause), it stops at once and submits nothing more."""
+    profile, group = _setup(portal, tmp_path)
+    report, env = tmp_path / "report", run_env(real_keyring, tmp_path / "state")
+    sessions = portal.app.state.runtime.sessions
+
+    def signed_in_pending_questions() -> bool:
+        with sessions._lock:
+            return any(s.pending_username for s in sessions._sessions.values())
+
+    with Prefill(_args(profile, portal, report, "--pause", "60"), env) as run:
+        poll(signed_in_pending_questions, timeout=90, every=0.02, what="the sign-in POST")
+        run.signal(signal.SIGINT)
+        code = run.wait(timeout=20)  # not the 60 s pause
+    assert code == 130, run.transcript()
+    assert "Traceback" not in "".join(run.stderr)
+    state = account_state(portal, group)
+    assert state is not None and state["steps_completed"] == []
+    with sessions._lock:
+        assert not any(s.username for s in sessions._sessions.values())  # the security answers were not sent

@@ -10,6 +10,7 @@ import sys
 
 import typer
 from rich.console import Console
+from rich.markup import escape
 
 from assistant._version import __version__
 from assistant.cli import mock_portal, profiles, run, secrets
@@ -56,9 +57,11 @@ def main(argv: list[str] | None = None) -> None:
         if isinstance(code, int) and code:  # non-standalone mode returns typer.Exit's code
             sys.exit(code)
     except UstdError as error:
-        _stderr.print(f"[bold red]Error:[/] {error.message}", highlight=False)
+        # Messages quote input (a YAML key, a cell): escaped, so "[/x]" is text, not rich markup.
+        # soft_wrap: the message stays one line whatever the width (the terminal wraps it, not rich).
+        _stderr.print(f"[bold red]Error:[/] {escape(error.message)}", highlight=False, soft_wrap=True)
         if error.hint:
-            _stderr.print(error.hint, highlight=False)
+            _stderr.print(escape(error.hint), highlight=False, soft_wrap=True)
         sys.exit(error.exit_code)
     except typer.Abort:
         _stderr.print("Interrupted.")

@@ -161,18 +161,20 @@ def show(
 ) -> None:
     """Show what would be filled on the portal, as a table (secrets only as present/missing)."""
     from rich.table import Table
+    from rich.text import Text
 
     from assistant.profile_files import load_group, validate_file
 
     day = _today(today)
     group = load_group(path, today=day)
     _, problems = validate_file(path, today=day)
-    table = Table(title=f"{group.name} — {group.post}, travel {group.travel_date_portal}", show_lines=False)
+    # Text, not str: profile values such as "[/b]" are shown as typed, never read as rich markup.
+    table = Table(title=Text(f"{group.name} — {group.post}, travel {group.travel_date_portal}"), show_lines=False)
     headers, rows = _rows(group)
     for h in headers:
-        table.add_column(h, overflow="fold")
+        table.add_column(Text(h), overflow="fold")
     for r in rows:
-        table.add_row(*r)
+        table.add_row(*(Text(cell) for cell in r))
     _console().print(table)
     _print_problems(problems)
 

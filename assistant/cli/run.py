@@ -19,7 +19,8 @@ console = Console()
 
 EXIT_CODES_HELP = (
     "Exit codes: 0 every applicant reached human confirmation; 1 invalid input (nothing started); "
-    "2 no browser or no keyring; 3 some applicants failed (the report says which and why); 130 interrupted."
+    "2 no browser or keyring, a bad option, folder or portal address, or these inputs already being run; "
+    "3 some applicants failed (the report says which and why); 130 interrupted."
 )
 
 
@@ -34,6 +35,9 @@ class Confirm(str, Enum):
 
 
 def _summary(record: RunRecord, report: Path) -> None:
+    """One row per applicant: where they stand and what is next; then the run's notes."""
+    from assistant.report import STATUS_TEXT
+
     table = Table(title="What is left for a person", show_lines=False)
     table.add_column("applicant")
     table.add_column("status")
@@ -42,10 +46,15 @@ def _summary(record: RunRecord, report: Path) -> None:
         for applicant in account.applicants.values():
             if applicant.status == "ready":
                 status, follow = "[green]ready for payment[/]", "; ".join(applicant.remaining[:1])
+            elif applicant.status in ("pending", "in_progress"):
+                status, follow = f"[yellow]{STATUS_TEXT[applicant.status]}[/]", "; ".join(applicant.remaining)
             else:
                 status, follow = f"[red]{applicant.status}[/]", (applicant.error or "").split("\n", 1)[0]
             table.add_row(f"{applicant.display_name} ({applicant.applicant_id})", status, follow)
     console.print(table)
+    for account in record.accounts.values():
+        for note in account.notes:
+            console.print(f"Note ({account.username}): {note}", soft_wrap=True, highlight=False)
     console.print(f"Report: {report}", soft_wrap=True, highlight=False)
 
 
@@ -86,7 +95,8 @@ def dry_run(
     from assistant.batch import BatchOptions
     from assistant.dry_run import Backdoor, start_mock, throwaway_secrets, verify_run
     from assistant.gates import MockBackdoorGates
-    from assistant.run import RunRequest, execute, open_record, prepare
+    from assistant.preflight import check_options
+    from assistant.run import RunRequest, check_environment, execute, hold_run, open_record, prepare
 
     if locale not in ("zh-CN", "en-US"):
         raise typer.BadParameter("use zh-CN or en-US", param_hint="--locale")
@@ -96,17 +106,20 @@ def dry_run(
             "`ustd mock-portal`, then `ustd dry-run ... --portal-url http://127.0.0.1:8765 --resume`",
             param_hint="--resume",
         )
-    request = RunRequest(paths=paths, mode="dry-run", portal_url=portal_url or "", locale=locale,
-                         report_dir=report, resume=resume, show_progress=not quiet)
+    check_options("dry-run", portal_url, parallel=parallel)
+    request = RunRequest(paths=paths, mode="dry-run", portal_url=portal_url or "http://127.0.0.1/embedded-mock",
+                         locale=locale, report_dir=report, resume=resume, show_progress=not quiet,
+                         embedded_mock=portal_url is None)
     groups, entries, problems = prepare(request)  # every input error is reported here, before anything starts
     _show_problems(problems)
+    check_environment(request)  # folders and the portal, still before any browser
     with ExitStack() as stack:
+        hold_run(request, stack)
         url = portal_url or start_mock(stack, locale)
-        request.portal_url = portal_url or "http://127.0.0.1/embedded-mock"  # resume key: embedded is fresh
         request.batch = BatchOptions(portal_url=url, locale=locale, headless=not headed, parallel=parallel, trace=trace,
                                      every_page_shot=screenshots is Shots.every_page)
         backdoor = Backdoor(url)
-        store = open_record(request, entries)
+        store = open_record(request, entries, stack)
         report_dir = Path(store.record.report_dir)
         _setup_logging(report_dir)
         store.record.portal_url = url
@@ -150,35 +163,32 @@ def prefill(
     for them to act in the browser, and never pays or books.
     """
     from assistant.batch import BatchOptions
-    from assistant.gates import TerminalGates, is_loopback
-    from assistant.pacing import Pacer, PacingTooFast
-    from assistant.run import RunRequest, execute, open_record, prepare
+    from assistant.gates import TerminalGates
+    from assistant.preflight import check_options
+    from assistant.run import RunRequest, check_environment, execute, hold_run, open_record, prepare
     from assistant.secrets import load_account_secrets
 
     if locale not in ("zh-CN", "en-US"):
         raise typer.BadParameter("use zh-CN or en-US", param_hint="--locale")
-    if parallel > 1 and not is_loopback(portal_url):
-        raise typer.BadParameter("the real portal bans parallel sessions; only a local replica may run in parallel",
-                                 param_hint="--parallel")
-    try:
-        Pacer.for_portal(portal_url, pause)
-    except PacingTooFast as error:
-        raise typer.BadParameter(str(error), param_hint="--pause") from None
+    check_options("prefill", portal_url, parallel=parallel, pause=pause)  # the real portal: one session, paced
     request = RunRequest(paths=paths, mode="prefill", portal_url=portal_url.rstrip("/"), locale=locale,
                          report_dir=report, resume=resume, show_progress=not quiet and confirm is Confirm.final)
     _, entries, problems = prepare(request)
     _show_problems(problems)
-    secrets = {entry.account_id: load_account_secrets(entry.account_id) for entry in entries}  # before any browser
-    request.batch = BatchOptions(portal_url=request.portal_url, locale=locale, headless=not headed,
-                                 parallel=parallel, pause=pause)
-    store = open_record(request, entries)
-    report_dir = Path(store.record.report_dir)
-    _setup_logging(report_dir)
-    gates = TerminalGates(console, report_dir, confirm_each_page=confirm is Confirm.each_page)
-    record, html = execute(
-        request, entries, store, console,
-        secrets_for=lambda entry: secrets[entry.account_id],
-        gates_for=lambda: gates,
-    )
+    check_environment(request)  # folders and the portal, before the keyring and any browser
+    with ExitStack() as stack:
+        hold_run(request, stack)  # refuses at once when these inputs are being run
+        secrets = {entry.account_id: load_account_secrets(entry.account_id) for entry in entries}  # before any browser
+        request.batch = BatchOptions(portal_url=request.portal_url, locale=locale, headless=not headed,
+                                     parallel=parallel, pause=pause)
+        store = open_record(request, entries, stack)
+        report_dir = Path(store.record.report_dir)
+        _setup_logging(report_dir)
+        gates = TerminalGates(console, report_dir, confirm_each_page=confirm is Confirm.each_page)
+        record, html = execute(
+            request, entries, store, console,
+            secrets_for=lambda entry: secrets[entry.account_id],
+            gates_for=lambda: gates,
+        )
     _summary(record, html)
     raise typer.Exit(record.exit_code())

@@ -13,6 +13,8 @@ from typing import Optional
 import typer
 from rich.console import Console
 
+from assistant.cli import ask
+
 app = typer.Typer(
     help="Portal password and security answers in the OS keyring (service ustd-assistant).",
     no_args_is_help=True,
@@ -77,7 +79,11 @@ def set_(
         if e != "portal-password" and questions:
             label += f" ({questions[int(e[-1]) - 1]})"
         if interactive:
-            value = typer.prompt(label, hide_input=True, confirmation_prompt=e == "portal-password")
+            typed = ask.hidden(label, twice=e == "portal-password")
+            if typed is None:  # Ctrl-D: nothing more is coming, which is not an interruption
+                raise UstdError(f"input ended before {e}; nothing was stored",
+                                hint=f"Run `ustd secrets set {profile_id}` again and type every entry.")
+            value = typed
         else:
             line = stdin.readline() if stdin is not None else ""
             if not line:
@@ -129,13 +135,20 @@ def delete(
     profile: str = typer.Argument(..., help="Applicant id or group file."),
     yes: bool = typer.Option(False, "--yes", "-y", help="Do not ask for confirmation."),
 ) -> None:
-    """Delete the profile's four keyring entries."""
+    """Delete the profile's four keyring entries (asks first, unless --yes)."""
+    from assistant.errors import UstdError
     from assistant.secrets import ENTRIES, backend_name, delete_secret, entry_key
 
     pid = _profile_id(profile)
     backend_name()
-    if not yes and not typer.confirm(f"Delete the keyring entries of {pid}?", default=False):
-        raise typer.Abort()
+    if not yes:
+        # No answer (no terminal, an empty pipe, Ctrl-D) counts as no: deleting needs a yes.
+        answer = ask.confirm(f"Delete the keyring entries of {pid}?")
+        if answer is None:
+            raise UstdError(f"Not deleted: no confirmation for {pid} (standard input ended)",
+                            hint=f"To delete without a question, pass --yes: `ustd secrets delete {pid} --yes`.")
+        if not answer:
+            raise UstdError(f"Not deleted: the keyring entries of {pid} are kept (you answered no)")
     for e in ENTRIES:
         done = delete_secret(pid, e)
         _console().print(f"{entry_key(pid, e)}: {'deleted' if done else 'was not set'}", markup=False)
