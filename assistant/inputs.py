@@ -14,7 +14,7 @@ from assistant.errors import ProfileInvalid
 from assistant.models import Group
 from assistant.problems import Problem, errors
 
-SPREADSHEET_SUFFIXES = {".xlsx", ".csv"}
+SPREADSHEET_SUFFIXES = {".xlsx", ".xlsm", ".csv"}
 
 
 def load_groups(paths: list[Path], *, today: date | None = None) -> tuple[list[tuple[Path, Group]], list[Problem]]:

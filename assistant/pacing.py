@@ -18,6 +18,9 @@ REAL_PORTAL_FLOOR_SECONDS = 3.0
 
 DEFAULT_REAL_PAUSE_SECONDS = 5.0
 MAX_RETRY_AFTER_SECONDS = 15 * 60
+SLOWED_PAUSE_MIN_SECONDS = 1.0
+SLOWED_PAUSE_MAX_SECONDS = 60.0
+"""After a 429 the pause doubles, within these bounds (see :meth:`Pacer.rate_limited`)."""
 
 
 class PacingTooFast(ValueError):
@@ -59,6 +62,14 @@ class Pacer:
     def interrupt(self) -> None:
         """Cut every pause short from now on (Ctrl-C): the runner then stops, it does not submit."""
         self._stop.set()
+
+    def rate_limited(self, retry_after: float) -> float:
+        """The portal said 429: wait it out, and from now on leave twice as long between
+        submissions (at least 1 s, at most a minute). Cloudflare keeps a limited client limited
+        for minutes, so going back to the old pace would only earn the next 429. Returns the new pause."""
+        self.back_off(retry_after)
+        self.pause = min(max(self.pause * 2, SLOWED_PAUSE_MIN_SECONDS), SLOWED_PAUSE_MAX_SECONDS)
+        return self.pause
 
     def back_off(self, seconds: float) -> None:
         """Wait out a 429's Retry-After (bounded), then count it as the last submission."""

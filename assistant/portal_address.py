@@ -69,6 +69,14 @@ def is_loopback(url: str) -> bool:
     return bool(addresses) and all(address.is_loopback for address in addresses or ())
 
 
+def portal_origin(url: str) -> str:
+    """``scheme://host[:port]`` of a portal address: what "the same portal" means for locks."""
+    parts = urlsplit(url)
+    default = {"http": 80, "https": 443}.get(parts.scheme)
+    port = f":{parts.port}" if parts.port and parts.port != default else ""
+    return f"{parts.scheme}://{host_of(url)}{port}"
+
+
 def forget_addresses() -> None:
     """Start afresh: a new run resolves names again."""
     with _cache_lock:

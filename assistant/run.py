@@ -23,6 +23,7 @@ from assistant.errors import RunRefused
 from assistant.inputs import load_groups
 from assistant.models import Group
 from assistant.portal_forms import AccountEntry, account_entry
+from assistant.portal_address import is_loopback, portal_origin
 from assistant.preflight import check_places, check_portal_reachable
 from assistant.private_files import private_dir, private_umask, tighten
 from assistant.problems import Problem
@@ -98,6 +99,11 @@ def hold_run(request: RunRequest, stack: ExitStack) -> None:
         return
     stack.enter_context(RunLock(state_dir() / "runs" / f"{request.key()}.lock",
                                 what="A run of these inputs against this portal", command=request.command()))
+    if not is_loopback(request.portal_url):  # the real portal bans parallel sessions, whatever the inputs
+        origin = portal_origin(request.portal_url)
+        stack.enter_context(RunLock(state_dir() / "runs" / f"portal-{_digest(origin)}.lock",
+                                    what=f"A run against {origin} (one session at a time)",
+                                    command=request.command()))
 
 
 def open_record(request: RunRequest, entries: list[AccountEntry], stack: ExitStack) -> RunStore:

@@ -153,11 +153,14 @@ class AccountRunner:
         if self.should_stop():
             raise RunInterrupted(where or f"at {self.page.url}")
 
-    def _xhr_back_off(self, seconds: float, why: str) -> None:
+    def _xhr_back_off(self, seconds: float, status: int, why: str) -> None:
         """An in-page request got a 429 or 5xx: wait politely (interruptible), then retry."""
         wait = max(seconds, self.pacer.pause)
         logger.warning("{account}: {why}; waiting {s:.0f} s", account=self.entry.account_id, why=why, s=wait)
-        self.pacer.back_off(wait)
+        if status == 429:
+            self._slow_down(wait)
+        else:
+            self.pacer.back_off(wait)
         self._check_stop()
 
     def _answer_for(self, question: str) -> str:
@@ -369,10 +372,16 @@ class AccountRunner:
     def _on_too_many_requests(self) -> None:
         wait = max(self._retry_after, self.pacer.pause, 1.0)
         logger.warning("{account}: the portal said 429 Too Many Requests; waiting {s:.0f} s", account=self.entry.account_id, s=wait)
-        self.pacer.back_off(wait)
+        self._slow_down(wait)
         self._check_stop()
         self._status = 200
         self.page.reload(wait_until="domcontentloaded")
+
+    def _slow_down(self, wait: float) -> None:
+        """Wait out a 429 and keep a slower pace for the rest of the session."""
+        pause = self.pacer.rate_limited(wait)
+        logger.warning("{account}: slowing down: {s:g} s between submissions from now on",
+                       account=self.entry.account_id, s=pause)
 
     def _on_server_error(self) -> None:
         self._server_errors += 1

@@ -27,11 +27,11 @@ XHR_TIMEOUT_MS = 30_000
 DEFAULT_RETRY_AFTER_SECONDS = 1.0
 MAX_REASON_CHARS = 200
 
-BackOff = Callable[[float, str], None]
-"""Wait ``seconds`` before retrying; the text says why (for the run's log)."""
+BackOff = Callable[[float, int, str], None]
+"""Wait ``seconds`` before retrying after the HTTP ``status``; the text says why (for the run's log)."""
 
 
-def _wait_quietly(seconds: float, why: str) -> None:
+def _wait_quietly(seconds: float, status: int, why: str) -> None:
     threading.Event().wait(min(seconds, 60.0))
 
 
@@ -172,5 +172,5 @@ class XhrRetry:
             if attempt == self.attempts:
                 break
             wait = retry_after_of(response) if status == 429 else float(attempt)
-            self.back_off(wait, f"the portal answered the {what} request with HTTP {status} ({reason})")
+            self.back_off(wait, status, f"the portal answered the {what} request with HTTP {status} ({reason})")
         raise XhrFailed(what, status, reason, self.attempts, page.url)

@@ -29,6 +29,14 @@ def test_a_spreadsheet_is_imported_on_the_fly_into_the_same_group(tmp_path: Path
     assert [group for _, group in groups] == [example]
 
 
+def test_a_macro_enabled_workbook_is_read_as_a_spreadsheet_not_as_yaml(tmp_path: Path) -> None:
+    example = load_group(EXAMPLES / "delegation.yaml")
+    sheet = write_template(tmp_path / "delegation.xlsx", example)
+    macro = sheet.rename(tmp_path / "delegation.xlsm")  # Excel's macro-enabled save of the same sheet
+    groups, _ = load_groups([macro])
+    assert [group for _, group in groups] == [example]
+
+
 def test_every_error_of_every_input_is_reported_before_anything_starts(tmp_path: Path) -> None:
     bad = tmp_path / "bad.yaml"
     bad.write_text(

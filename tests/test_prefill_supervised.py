@@ -298,6 +298,18 @@ def test_pacer_back_off_is_bounded(clock: _Clock) -> None:
     assert clock.now == pytest.approx(before + 5)
 
 
+def test_pacer_slows_down_after_each_429_within_bounds(clock: _Clock) -> None:
+    from assistant.pacing import SLOWED_PAUSE_MAX_SECONDS, Pacer
+
+    local = Pacer.for_portal("http://127.0.0.1:1", None)
+    assert local.rate_limited(2) == 1.0  # no pause before: at least a second now
+    assert clock.waits == [2]  # the Retry-After itself was waited out
+    real = Pacer.for_portal("https://www.usvisascheduling.com", 5)
+    assert [real.rate_limited(1) for _ in range(5)] == [10, 20, 40, SLOWED_PAUSE_MAX_SECONDS, SLOWED_PAUSE_MAX_SECONDS]
+    clock.now += 1
+    assert real.wait_turn() == pytest.approx(SLOWED_PAUSE_MAX_SECONDS - 1)
+
+
 def test_pacer_pause_is_really_a_wait() -> None:
     """Without fakes: a tiny pause is waited out."""
     import time

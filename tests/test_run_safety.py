@@ -399,6 +399,39 @@ def test_embedded_dry_runs_keep_no_state_and_run_side_by_side_but_not_into_one_f
     assert not list((tmp_path / "state").rglob("*.json"))
 
 
+def test_two_prefills_of_different_inputs_against_one_real_portal_do_not_run_at_once(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The real portal bans parallel sessions: a second prefill against it refuses even with
+    other inputs (its own lock is free), naming the first; a local mock is not held so."""
+    import assistant.portal_address as portal_address
+    from assistant.run import RunRequest, hold_run
+
+    monkeypatch.setenv("USTD_STATE_DIR", str(tmp_path / "state"))
+    public = [(socket.AF_INET, socket.SOCK_STREAM, 6, "", ("203.0.113.7", 0))]
+    monkeypatch.setattr(portal_address.socket, "getaddrinfo", lambda *args, **kwargs: public)
+    portal_address.forget_addresses()
+
+    def request(name: str, url: str) -> RunRequest:
+        return RunRequest(paths=[tmp_path / f"{name}.yaml"], mode="prefill", portal_url=url)
+
+    real = "https://portal.example:443/zh-CN/"
+    with ExitStack() as first:
+        hold_run(request("spring", real), first)
+        with ExitStack() as second, pytest.raises(RunRefused) as refused:
+            hold_run(request("autumn", "https://PORTAL.example"), second)
+        message = str(refused.value)
+        assert "https://portal.example" in message and "one session at a time" in message
+        assert f"process {os.getpid()}" in message
+    with ExitStack() as after:  # released with the first run
+        hold_run(request("autumn", real), after)
+    portal_address.forget_addresses()
+    monkeypatch.undo()
+    with ExitStack() as one, ExitStack() as two:  # two mocks on this machine: only per-inputs locks
+        hold_run(request("spring", "http://127.0.0.1:8765"), one)
+        hold_run(request("autumn", "http://127.0.0.1:8765"), two)
+
+
 # --- point 8: paths and network, refused before any browser -----------------------------------
 
 

@@ -68,6 +68,9 @@ def test_xhr_rate_limited_at_two_per_second_waits_and_reaches_payment(
     state = mock_account(portal, newcomer.entry.username)
     assert {k: v for k, v in compare_account(newcomer.group, state).items() if v} == {}
     assert not state["flags"]["payment_submitted"]
+    # Told off once, the session keeps a slower pace: the pause between submissions went up.
+    assert result.runner.pacer.pause >= 1.0
+    assert any("slowing down" in line for line in warnings), warnings
 
 
 def test_an_xhr_that_keeps_failing_fails_the_account_with_the_portal_answer(

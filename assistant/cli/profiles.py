@@ -57,6 +57,7 @@ def validate(
 ) -> None:
     """Check profiles against the portal's rules; exit 0 if valid, 1 with every problem."""
     from assistant.errors import ProfileInvalid
+    from assistant.inputs import SPREADSHEET_SUFFIXES
     from assistant.problems import errors
     from assistant.profile_files import iter_profile_paths, validate_file
     from assistant.spreadsheet import import_table
@@ -67,7 +68,7 @@ def validate(
     if not files:
         raise typer.BadParameter("no .yaml files found", param_hint="PATHS")
     for path in files:
-        if path.suffix.lower() in (".xlsx", ".xlsm", ".csv"):
+        if path.suffix.lower() in SPREADSHEET_SUFFIXES:
             _, problems = import_table(path, today=day)
         else:
             _, problems = validate_file(path, today=day)

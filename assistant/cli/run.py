@@ -10,6 +10,7 @@ from typing import TYPE_CHECKING, Optional
 import typer
 from rich.console import Console
 from rich.table import Table
+from rich.text import Text
 
 if TYPE_CHECKING:
     from assistant.problems import Problem
@@ -62,7 +63,7 @@ def _show_problems(problems: list[Problem]) -> None:
     """Warnings and notes of valid profiles: worth reading, not worth stopping for."""
     for problem in problems:
         colour = "yellow" if problem.severity == "warning" else "cyan"
-        console.print(f"[{colour}]{problem.render()}[/]", highlight=False, soft_wrap=True)
+        console.print(Text(problem.render(), style=colour), highlight=False, soft_wrap=True)
 
 
 def _setup_logging(report_dir: Path) -> None:
