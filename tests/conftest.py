@@ -11,10 +11,13 @@ from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
+import keyring
 import pytest
 from keyring_service import missing_programs, secret_service
 
+from assistant import secrets
 from assistant.browser import find_browser, launch_options
+from assistant.logging import forget_secrets
 
 ARTIFACTS = Path(__file__).resolve().parent.parent / "test-results"
 
@@ -59,3 +62,31 @@ def secret_service_env() -> Iterator[dict[str, str]]:
         pytest.skip(f"needs {', '.join(missing)} (apt-get install dbus gnome-keyring libsecret-tools)")
     with secret_service() as env:
         yield env
+
+
+@pytest.fixture()
+def memory_keyring() -> Iterator[secrets.MemoryKeyring]:
+    """An in-memory keyring for the test, the real one put back after (and secrets forgotten)."""
+    previous = keyring.get_keyring()
+    ring = secrets.MemoryKeyring()
+    keyring.set_keyring(ring)
+    yield ring
+    keyring.set_keyring(previous)
+    forget_secrets()
+
+
+@pytest.fixture()
+def no_browser(monkeypatch: pytest.MonkeyPatch) -> list[str]:
+    """Fail the test if a browser or the embedded mock portal is started."""
+    import assistant.browser
+    import assistant.dry_run
+
+    started: list[str] = []
+
+    def refuse(*args: object, **kwargs: object) -> None:
+        started.append("browser")
+        raise AssertionError("a browser was launched")
+
+    monkeypatch.setattr(assistant.browser, "launch_chromium", refuse)
+    monkeypatch.setattr(assistant.dry_run, "start_mock", lambda *a, **k: refuse())
+    return started

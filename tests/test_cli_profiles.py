@@ -5,11 +5,9 @@ from __future__ import annotations
 import json
 import subprocess
 import sys
-from collections.abc import Iterator
 from pathlib import Path
 
 import keyring
-import pytest
 import typer
 from profile_helpers import DELEGATION, EXAMPLES, SINGLE, TODAY
 from typer.testing import CliRunner
@@ -17,7 +15,6 @@ from typer.testing import CliRunner
 from assistant import secrets
 from assistant.cli import profiles, secrets as secrets_cli
 from assistant.errors import ProfileInvalid, UstdError
-from assistant.logging import forget_secrets
 from assistant.profile_files import load_group
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -34,16 +31,6 @@ def _app() -> typer.Typer:
 
 def invoke(*args: str, input: str | None = None):  # noqa: A002
     return runner.invoke(_app(), list(args), input=input)
-
-
-@pytest.fixture()
-def memory_keyring() -> Iterator[secrets.MemoryKeyring]:
-    previous = keyring.get_keyring()
-    ring = secrets.MemoryKeyring()
-    keyring.set_keyring(ring)
-    yield ring
-    keyring.set_keyring(previous)
-    forget_secrets()
 
 
 def test_validate_examples_exit_0() -> None:

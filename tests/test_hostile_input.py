@@ -16,11 +16,9 @@ import resource
 import subprocess
 import sys
 import zipfile
-from collections.abc import Iterator
 from datetime import date, datetime
 from pathlib import Path
 
-import keyring
 import pytest
 from openpyxl import load_workbook
 from openpyxl.utils import get_column_letter
@@ -28,7 +26,6 @@ from profile_helpers import DELEGATION, TODAY
 
 from assistant import secrets
 from assistant.limits import CSV_BYTES, MAX_ROWS, XLSX_BYTES, XLSX_UNPACKED_BYTES
-from assistant.logging import forget_secrets
 from assistant.profile_files import ANCHOR_FIX, load_group, parse_group_text
 from assistant.spreadsheet import COLUMNS, NUMBER_CELL_MESSAGE, group_to_rows, import_table, write_template
 
@@ -119,16 +116,6 @@ def test_anchors_and_aliases_are_refused_with_line_and_fix(edit, line: int, mess
     assert group is None
     (p,) = problems
     assert (p.file, p.line, p.message, p.fix, p.field) == ("alias.yaml", line, message, ANCHOR_FIX, "(file)")
-
-
-@pytest.fixture()
-def memory_keyring() -> Iterator[secrets.MemoryKeyring]:
-    previous = keyring.get_keyring()
-    ring = secrets.MemoryKeyring()
-    keyring.set_keyring(ring)
-    yield ring
-    keyring.set_keyring(previous)
-    forget_secrets()
 
 
 @pytest.mark.parametrize(

@@ -154,23 +154,6 @@ def test_help_documents_the_exit_codes(command: str) -> None:
         assert code in text
 
 
-@pytest.fixture()
-def no_browser(monkeypatch: pytest.MonkeyPatch) -> list[str]:
-    """Fail the test if a browser (or the embedded mock) is started."""
-    import assistant.browser
-    import assistant.dry_run
-
-    started: list[str] = []
-
-    def refuse(*args: object, **kwargs: object) -> None:
-        started.append("browser")
-        raise AssertionError("a browser was launched")
-
-    monkeypatch.setattr(assistant.browser, "launch_chromium", refuse)
-    monkeypatch.setattr(assistant.dry_run, "start_mock", lambda *a, **k: refuse())
-    return started
-
-
 def _bad_profile(tmp_path: Path) -> Path:
     text = write_profile(tmp_path, "single").read_text(encoding="utf-8")
     bad = tmp_path / "bad.yaml"

@@ -64,23 +64,6 @@ def usual_umask() -> Iterator[None]:
     os.umask(previous)
 
 
-@pytest.fixture()
-def no_browser(monkeypatch: pytest.MonkeyPatch) -> list[str]:
-    """Fail the test if a browser or the embedded mock portal is started."""
-    import assistant.browser
-    import assistant.dry_run
-
-    started: list[str] = []
-
-    def refuse(*args: object, **kwargs: object) -> None:
-        started.append("browser")
-        raise AssertionError("a browser was launched")
-
-    monkeypatch.setattr(assistant.browser, "launch_chromium", refuse)
-    monkeypatch.setattr(assistant.dry_run, "start_mock", lambda *a, **k: refuse())
-    return started
-
-
 def cli(argv: list[str], capsys: pytest.CaptureFixture[str]) -> tuple[int, str]:
     """``ustd ARGV`` in process: its exit code and everything it printed."""
     from assistant.cli import main

@@ -28,16 +28,6 @@ runner = CliRunner()
 
 
 @pytest.fixture()
-def memory_keyring() -> Iterator[secrets.MemoryKeyring]:
-    previous = keyring.get_keyring()
-    ring = secrets.MemoryKeyring()
-    keyring.set_keyring(ring)
-    yield ring
-    keyring.set_keyring(previous)
-    forget_secrets()
-
-
-@pytest.fixture()
 def no_keyring() -> Iterator[None]:
     previous = keyring.get_keyring()
     keyring.set_keyring(fail.Keyring())
