@@ -9,6 +9,7 @@ mock's backdoor, so a wrong "yes" would hammer the real portal.
 from __future__ import annotations
 
 import ipaddress
+import re
 import socket
 import threading
 from urllib.parse import urlsplit
@@ -75,6 +76,30 @@ def portal_origin(url: str) -> str:
     default = {"http": 80, "https": 443}.get(parts.scheme)
     port = f":{parts.port}" if parts.port and parts.port != default else ""
     return f"{parts.scheme}://{host_of(url)}{port}"
+
+
+PORTAL_LOCALES = ("zh-CN", "en-US")
+DEFAULT_LOCALE = "zh-CN"
+
+
+def pasted_portal(url: str) -> tuple[str, str | None]:
+    """The portal's origin, and the locale its path names, from an address as staff paste it
+    (a locale-shaped first segment the portal does not offer here is returned as written).
+
+    ``https://www.usvisascheduling.com/zh-CN/applicant_details/`` is the portal at
+    ``https://www.usvisascheduling.com`` in Chinese: the runner adds locale and page itself,
+    so keeping the path would give ``/zh-CN/zh-CN/``.
+    """
+    try:
+        parts = urlsplit(url.strip())
+    except ValueError:
+        return url, None  # the address check names what is wrong with it
+    if not parts.scheme or not parts.netloc:
+        return url, None
+    first = parts.path.strip("/").split("/", 1)[0]
+    known = next((known for known in PORTAL_LOCALES if known.lower() == first.lower()), None)
+    looks_like_one = re.fullmatch(r"[A-Za-z]{2}-[A-Za-z]{2}", first) is not None
+    return f"{parts.scheme}://{parts.netloc}", known or (first if looks_like_one else None)
 
 
 def forget_addresses() -> None:

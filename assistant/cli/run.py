@@ -5,7 +5,7 @@ from __future__ import annotations
 from contextlib import ExitStack
 from enum import Enum
 from pathlib import Path
-from typing import TYPE_CHECKING, Optional
+from typing import TYPE_CHECKING, Optional, overload
 
 import typer
 from rich.console import Console
@@ -66,6 +66,30 @@ def _show_problems(problems: list[Problem]) -> None:
         console.print(Text(problem.render(), style=colour), highlight=False, soft_wrap=True)
 
 
+@overload
+def _portal_and_locale(portal_url: str, locale: str | None) -> tuple[str, str]: ...
+
+
+@overload
+def _portal_and_locale(portal_url: None, locale: str | None) -> tuple[None, str]: ...
+
+
+def _portal_and_locale(portal_url: str | None, locale: str | None) -> tuple[str | None, str]:
+    """The portal's origin and the language to use: ``--locale``, else the locale in a pasted
+    address's path (``https://host/en-US/...``), else zh-CN."""
+    from assistant.portal_address import DEFAULT_LOCALE, PORTAL_LOCALES, pasted_portal
+
+    if locale is not None and locale not in PORTAL_LOCALES:
+        raise typer.BadParameter(f"use {' or '.join(PORTAL_LOCALES)}", param_hint="--locale")
+    if portal_url is None:
+        return None, locale or DEFAULT_LOCALE
+    origin, in_path = pasted_portal(portal_url)
+    if locale is None and in_path is not None and in_path not in PORTAL_LOCALES:
+        raise typer.BadParameter(f"its path names the language {in_path}; this assistant fills the portal in "
+                                 f"{' or '.join(PORTAL_LOCALES)}: give --locale", param_hint="--portal-url")
+    return origin, locale or in_path or DEFAULT_LOCALE
+
+
 def _setup_logging(report_dir: Path) -> None:
     from assistant.logging import setup_logging
 
@@ -75,7 +99,9 @@ def _setup_logging(report_dir: Path) -> None:
 def dry_run(
     paths: list[Path] = typer.Argument(..., help="Group files (.yaml), folders of them, or spreadsheets."),
     parallel: int = typer.Option(1, "--parallel", min=1, max=8, help="Browser contexts working at once."),
-    locale: str = typer.Option("zh-CN", "--locale", help="Portal language: zh-CN or en-US."),
+    locale: Optional[str] = typer.Option(
+        None, "--locale", help="Portal language: zh-CN or en-US (default: the one in --portal-url's path, else zh-CN)."
+    ),
     trace: bool = typer.Option(False, "--trace", help="Save Playwright traces (secrets pages are left out)."),
     screenshots: Shots = typer.Option(
         Shots.every_page, "--screenshots", help="every-page: the report shows each page; failures: faster, only "
@@ -99,8 +125,7 @@ def dry_run(
     from assistant.preflight import check_options
     from assistant.run import RunRequest, check_environment, execute, hold_run, open_record, prepare
 
-    if locale not in ("zh-CN", "en-US"):
-        raise typer.BadParameter("use zh-CN or en-US", param_hint="--locale")
+    portal_url, locale = _portal_and_locale(portal_url, locale)
     if resume and not portal_url:
         raise typer.BadParameter(
             "the embedded mock portal starts empty each time; resume against a running one: "
@@ -153,7 +178,9 @@ def prefill(
         None, "--pause", help="Seconds between submissions (real portal: default 5, at least 3; local: 0)."
     ),
     parallel: int = typer.Option(1, "--parallel", min=1, max=8, help="Only for a local replica of the portal."),
-    locale: str = typer.Option("zh-CN", "--locale", help="Portal language: zh-CN or en-US."),
+    locale: Optional[str] = typer.Option(
+        None, "--locale", help="Portal language: zh-CN or en-US (default: the one in --portal-url's path, else zh-CN)."
+    ),
     report: Optional[Path] = typer.Option(None, "--report", help="Report folder (default: reports/<time>)."),
     resume: bool = typer.Option(False, "--resume", help="Continue the last run of these inputs."),
     quiet: bool = typer.Option(False, "--quiet", help="No progress display."),
@@ -169,10 +196,9 @@ def prefill(
     from assistant.run import RunRequest, check_environment, execute, hold_run, open_record, prepare
     from assistant.secrets import load_account_secrets
 
-    if locale not in ("zh-CN", "en-US"):
-        raise typer.BadParameter("use zh-CN or en-US", param_hint="--locale")
+    portal_url, locale = _portal_and_locale(portal_url, locale)
     check_options("prefill", portal_url, parallel=parallel, pause=pause)  # the real portal: one session, paced
-    request = RunRequest(paths=paths, mode="prefill", portal_url=portal_url.rstrip("/"), locale=locale,
+    request = RunRequest(paths=paths, mode="prefill", portal_url=portal_url, locale=locale,
                          report_dir=report, resume=resume, show_progress=not quiet and confirm is Confirm.final)
     _, entries, problems = prepare(request)
     _show_problems(problems)
