@@ -94,8 +94,8 @@ def pasted_portal(url: str) -> tuple[str, str | None]:
         parts = urlsplit(url.strip())
     except ValueError:
         return url, None  # the address check names what is wrong with it
-    if not parts.scheme or not parts.netloc:
-        return url, None
+    if parts.scheme.lower() not in ("http", "https") or not parts.netloc:
+        return url, None  # the address check names it as typed
     first = parts.path.strip("/").split("/", 1)[0]
     known = next((known for known in PORTAL_LOCALES if known.lower() == first.lower()), None)
     looks_like_one = re.fullmatch(r"[A-Za-z]{2}-[A-Za-z]{2}", first) is not None

@@ -30,6 +30,7 @@ from assistant.portal_address import pasted_portal
         ("https://host.example/ja-JP/", "https://host.example", "ja-JP"),  # named as written: the CLI refuses it
         ("https://host.example/b2c/signin", "https://host.example", None),
         ("www.usvisascheduling.com/zh-CN/", "www.usvisascheduling.com/zh-CN/", None),  # left for the address check
+        ("ftp://127.0.0.1/zh-CN/", "ftp://127.0.0.1/zh-CN/", None),
     ],
 )
 def test_a_pasted_address_gives_the_origin_and_the_locale_of_its_path(pasted: str, origin: str,
