@@ -16,8 +16,9 @@ from loguru import logger
 from playwright.sync_api import Error as PlaywrightError
 from playwright.sync_api import TimeoutError as PlaywrightTimeout
 
-from assistant.errors import UstdError
-from assistant.gates import Gates, is_loopback
+from assistant.errors import RunRefused, UstdError
+from assistant.gates import Gates
+from assistant.portal_address import is_loopback
 from assistant.interrupt import CTRL_C, RunInterrupted, ctrl_c_requests_stop
 from assistant.pacing import Pacer
 from assistant.portal_forms import AccountEntry
@@ -228,8 +229,8 @@ def run_batch(
 
     from assistant.browser import launch_chromium
 
-    if options.parallel > 1 and not is_loopback(options.portal_url):
-        raise UstdError(
+    if options.parallel > 1 and not is_loopback(options.portal_url):  # the CLI refuses it earlier; a library caller
+        raise RunRefused(
             "--parallel is only for a local mock portal: the real portal bans parallel sessions.",
             hint="Run without --parallel; the assistant paces one session politely.",
         )

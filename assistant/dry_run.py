@@ -17,7 +17,7 @@ from urllib.parse import quote
 from pydantic import SecretStr
 
 from assistant.errors import UstdError
-from assistant.gates import is_loopback
+from assistant.portal_address import is_loopback
 from assistant.logging import register_secret
 from assistant.models import Group
 from assistant.portal_forms import AccountEntry

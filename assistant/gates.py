@@ -23,7 +23,7 @@ from rich.console import Console
 from rich.table import Table
 
 from assistant.errors import UstdError
-from assistant.portal_address import is_loopback  # decided from resolved addresses; re-exported here
+from assistant.portal_address import is_loopback
 from assistant.interrupt import CTRL_C
 
 

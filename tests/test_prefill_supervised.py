@@ -199,7 +199,7 @@ def test_real_portal_refuses_parallel_and_short_pauses(
 
 
 def test_local_replica_allows_parallel_and_no_pause() -> None:
-    from assistant.gates import is_loopback
+    from assistant.portal_address import is_loopback
     from assistant.pacing import Pacer
 
     assert is_loopback("http://127.0.0.1:8765/") and is_loopback("http://localhost/")

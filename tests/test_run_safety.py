@@ -163,14 +163,14 @@ def test_private_umask_is_restored_after_the_run_and_on_errors() -> None:
     "url", ["http://localhost:8765/", "http://127.0.0.1:9", "http://127.5.5.5/", "http://[::1]:8765/"]
 )
 def test_loopback_names_and_addresses(url: str) -> None:
-    from assistant.gates import is_loopback
+    from assistant.portal_address import is_loopback
 
     assert is_loopback(url)
 
 
 @pytest.mark.parametrize("url", ["https://127.usvisascheduling.com", "http://127.0.0.1.invalid:8765", "http://"])
 def test_a_name_that_does_not_resolve_is_not_loopback(url: str) -> None:
-    from assistant.gates import is_loopback
+    from assistant.portal_address import is_loopback
     from assistant.pacing import DEFAULT_REAL_PAUSE_SECONDS, Pacer
 
     assert not is_loopback(url)
@@ -181,7 +181,8 @@ def test_a_name_that_does_not_resolve_is_not_loopback(url: str) -> None:
 def test_loopback_needs_every_resolved_address_to_be_loopback(monkeypatch: pytest.MonkeyPatch) -> None:
     """With the internet, 127.usvisascheduling.com would resolve to the real portal's address."""
     from assistant import portal_address
-    from assistant.gates import MockBackdoorGates, is_loopback
+    from assistant.gates import MockBackdoorGates
+    from assistant.portal_address import is_loopback
 
     answers = {
         "127.usvisascheduling.com": ["203.0.113.7"],
