@@ -254,16 +254,18 @@ class AccountRunner:
         self._shot_count += 1
         name = f"{entry.applicant_id}-{self._shot_count:02d}-{page_name}.jpg"
         self.shots_dir.mkdir(parents=True, exist_ok=True)
-        typed = [self.secrets.password, *self.secrets.answers]
-        secret_free_screenshot(self.page, self.shots_dir / name, [s.get_secret_value() for s in typed])
+        secret_free_screenshot(self.page, self.shots_dir / name, self._typed_secrets())
         return f"screenshots/{name}"
+
+    def _typed_secrets(self) -> list[str]:
+        """This account's password and answers: what the run may have typed into a page."""
+        return [s.get_secret_value() for s in (self.secrets.password, *self.secrets.answers)]
 
     def _leave_secret_page(self) -> None:
         """Resume tracing only once no secret is left in the page: a failure, a decline or a
         stop leaves the boxes filled, and the trace and the failure screenshot would film them."""
-        typed = [self.secrets.password, *self.secrets.answers]
         try:
-            empty_secret_boxes(self.page, [s.get_secret_value() for s in typed])
+            empty_secret_boxes(self.page, self._typed_secrets())
         except PlaywrightError:  # the page or browser is gone: nothing left to film
             pass
         self.on_secret_page(False)
