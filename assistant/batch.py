@@ -16,14 +16,17 @@ from loguru import logger
 from playwright.sync_api import Error as PlaywrightError
 from playwright.sync_api import TimeoutError as PlaywrightTimeout
 
-from assistant.errors import RunRefused, UstdError
+from flows.errors import RunRefused, UstdError
 from assistant.gates import Gates
 from assistant.portal_address import is_loopback
-from assistant.interrupt import CTRL_C, RunInterrupted, ctrl_c_requests_stop
+from assistant.interrupt import CTRL_C, ctrl_c_requests_stop
+from flows.errors import RunInterrupted
 from assistant.pacing import Pacer
 from assistant.portal_forms import AccountEntry
 from assistant.run_record import AccountRecord, ApplicantRecord, RunStore
 from assistant.secrets import AccountSecrets
+from flows._portal_map import load_portal_map
+from flows._specs import PortalMap
 from flows.errors import FlowError
 
 SecretsFor = Callable[[AccountEntry], AccountSecrets]
@@ -40,6 +43,7 @@ class BatchOptions:
     pause: float | None = None
     trace: bool = False
     every_page_shot: bool = True
+    portal_map: PortalMap | None = None  # the shipped map corrected by the staff's files; None: shipped only
 
 
 def new_account_record(entry: AccountEntry) -> AccountRecord:
@@ -127,8 +131,7 @@ def fail_unfinished(record: AccountRecord, reason: str) -> None:
     """Every applicant of the account not yet finished failed for ``reason`` (theirs, if set)."""
     for applicant in record.applicants.values():
         if applicant.status in ("pending", "in_progress"):
-            applicant.status = "failed"
-            applicant.error = applicant.error or reason
+            applicant.mark("failed", applicant.error or reason)
 
 
 def _run_one(
@@ -140,14 +143,16 @@ def _run_one(
     gates_for: GatesFor,
     progress: Progress,
 ) -> None:
-    from assistant.runner import AccountRunner, ApplicantFailed
+    from assistant.runner import AccountRunner
+    from flows.errors import ApplicantFailed
 
     record = store.record.accounts[entry.account_id]
-    if all(a.status in ("ready", "failed", "declined") for a in record.applicants.values()) and record.gate:
+    if all(a.status in ("ready", "incomplete", "failed", "declined") for a in record.applicants.values()) and record.gate:
         return  # finished in an earlier attempt of this run
     for applicant in record.applicants.values():  # a resumed run tries failed ones again
         if applicant.status in ("failed", "declined"):
-            applicant.status, applicant.error = "pending", None
+            applicant.mark("pending")
+            applicant.error = None
         if applicant.status != "ready":
             applicant.remaining = []  # what an interrupted attempt left: this attempt says anew
     pacer = Pacer.for_portal(options.portal_url, options.pause)
@@ -172,6 +177,7 @@ def _run_one(
             on_secret_page=tracing.secret_page,
             every_page_shot=options.every_page_shot,
             should_stop=CTRL_C.requested,
+            portal_map=options.portal_map or load_portal_map(),
         )
         try:
             runner.run()

@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from assistant.errors import BrowserNotFound
+from flows.errors import BrowserNotFound
 
 if TYPE_CHECKING:  # Playwright is imported lazily so `ustd --help` stays fast.
     from playwright.sync_api import Browser, Playwright

@@ -16,7 +16,7 @@ from urllib.parse import quote
 
 from pydantic import SecretStr
 
-from assistant.errors import UstdError
+from flows.errors import UstdError
 from assistant.portal_address import is_loopback
 from assistant.logging import register_secret
 from assistant.models import Group
@@ -89,27 +89,24 @@ def verify_run(record: RunRecord, groups: dict[str, Group], backdoor: Backdoor) 
         if state is None:
             for applicant in account.applicants.values():
                 if applicant.status == "ready":
-                    applicant.status = "failed"
-                    applicant.error = "The mock portal has no record of this account."
+                    applicant.mark("failed", "The mock portal has no record of this account.")
             continue
         for applicant_id, mismatches in compare_account(group, state).items():
             applicant = account.applicants[applicant_id]
             if mismatches and applicant.status == "ready":
                 findings[applicant_id] = [str(m) for m in mismatches]
-                applicant.status = "failed"
-                applicant.error = "The mock portal received data that differs from the profile."
+                applicant.mark("failed", "The mock portal received data that differs from the profile.")
         flags = careless_flags(state)
         if flags:
             primary = next(iter(account.applicants.values()))
             findings.setdefault(primary.applicant_id, []).append("careless client: " + ", ".join(flags))
-            primary.status = "failed"
-            primary.error = "The mock portal recorded something a careful client never does: " + ", ".join(flags)
+            primary.mark("failed", "The mock portal recorded something a careful client never does: " + ", ".join(flags))
     return findings
 
 
-def start_mock(stack: ExitStack, locale: str) -> str:
-    """Start the embedded mock portal for this run; return its URL."""
+def start_mock(stack: ExitStack, locale: str, variants: tuple[str, ...] = ()) -> str:
+    """Start the embedded mock portal for this run (in the markup ``variants`` ask for); return its URL."""
     from fixtures import MockConfig, MockPortalServer
 
-    server = stack.enter_context(MockPortalServer(MockConfig(default_locale=locale)))
+    server = stack.enter_context(MockPortalServer(MockConfig(default_locale=locale, variants=variants)))
     return str(server.url)

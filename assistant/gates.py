@@ -22,15 +22,9 @@ from playwright.sync_api import TimeoutError as PlaywrightTimeout
 from rich.console import Console
 from rich.table import Table
 
-from assistant.errors import UstdError
+from flows.errors import UstdError
 from assistant.portal_address import is_loopback
 from assistant.interrupt import CTRL_C
-
-
-class GateDeclined(UstdError):
-    """The person chose not to go on with this page."""
-
-    exit_code = 3
 
 
 class Gates(Protocol):

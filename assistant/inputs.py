@@ -10,9 +10,8 @@ from __future__ import annotations
 from datetime import date
 from pathlib import Path
 
-from assistant.errors import ProfileInvalid
 from assistant.models import Group
-from assistant.problems import Problem, errors
+from assistant.problems import Problem, errors, profile_invalid
 
 SPREADSHEET_SUFFIXES = {".xlsx", ".xlsm", ".csv"}
 
@@ -35,9 +34,9 @@ def load_groups(paths: list[Path], *, today: date | None = None) -> tuple[list[t
             if group is not None:
                 found.append((path, group))
     if errors(problems):
-        raise ProfileInvalid(problems)
+        raise profile_invalid(problems)
     if not found:
-        raise ProfileInvalid(
+        raise profile_invalid(
             [Problem(message="no profile found", fix="give a group file (.yaml), a folder of them or a spreadsheet",
                      file=", ".join(str(p) for p in paths))]
         )
@@ -62,4 +61,4 @@ def _refuse_duplicate_accounts(found: list[tuple[Path, Group]]) -> None:
             )
         seen.setdefault(username, path)
     if problems:
-        raise ProfileInvalid(problems)
+        raise profile_invalid(problems)

@@ -20,23 +20,11 @@ import threading
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 
-from assistant.errors import UstdError
+from flows.errors import RunInterrupted
 
 STOPPING_MESSAGE = (
     "\nCtrl-C: stopping after the current page; progress is saved. Press Ctrl-C again to stop at once.\n"
 )
-
-
-class RunInterrupted(UstdError):
-    """The run stopped at a safe point because a person pressed Ctrl-C."""
-
-    exit_code = 130
-
-    def __init__(self, where: str = "") -> None:
-        super().__init__(
-            "Interrupted (Ctrl-C)" + (f" {where}" if where else "") + ".",
-            hint="Progress is saved; run again with --resume to continue.",
-        )
 
 
 class StopRequest:

@@ -15,7 +15,7 @@ from pathlib import Path
 from typing import Literal
 from urllib.parse import urlsplit
 
-from assistant.errors import RunRefused
+from flows.errors import RunRefused
 from assistant.pacing import REAL_PORTAL_FLOOR_SECONDS, Pacer, PacingTooFast
 from assistant.portal_address import forget_addresses, host_of, is_loopback, resolve
 

@@ -10,6 +10,8 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, replace
 from typing import Literal
 
+from flows.errors import ProfileInvalid
+
 Severity = Literal["error", "warning", "note"]
 Path = tuple[str | int, ...]
 
@@ -94,3 +96,8 @@ def render_problems(problems: Sequence[Problem]) -> str:
     n_warn = sum(p.severity == "warning" for p in ordered)
     lines.append(f"{n_err} error(s), {n_warn} warning(s)")
     return "\n".join(lines)
+
+
+def profile_invalid(problems: Sequence[Problem], *, hint: str | None = None) -> ProfileInvalid:
+    """The error that carries every problem found, rendered for a person."""
+    return ProfileInvalid(problems, render_problems(problems), hint=hint)

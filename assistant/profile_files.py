@@ -16,10 +16,9 @@ from typing import Any
 import yaml
 from pydantic import ValidationError
 
-from assistant.errors import ProfileInvalid
 from assistant.limits import GROUP_FILE_BYTES, MAX_YAML_DEPTH, read_bounded, size_of, too_big
 from assistant.models import Dependent, Group, Primary, parse_iso_date, validation_problems
-from assistant.problems import Path, Problem, errors
+from assistant.problems import Path, Problem, errors, profile_invalid
 from assistant.choices import POSTS
 from assistant.rules import check_applicant, check_group, check_members
 
@@ -233,7 +232,7 @@ def load_group(path: str | FsPath, *, today: date | None = None) -> Group:
     """The group of a file, or :class:`ProfileInvalid` listing every error (warnings included)."""
     group, problems = validate_file(path, today=today)
     if errors(problems) or group is None:
-        raise ProfileInvalid(problems)
+        raise profile_invalid(problems)
     return group
 
 

@@ -16,6 +16,7 @@ from assistant.run_record import RunRecord
 
 STATUS_TEXT = {
     "ready": "reached human confirmation (payment)",
+    "incomplete": "reached payment, but values were not entered (see below)",
     "failed": "failed",
     "declined": "stopped by the person",
     "in_progress": "not finished",

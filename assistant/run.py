@@ -19,7 +19,7 @@ from loguru import logger
 from rich.console import Console
 
 from assistant.batch import BatchOptions, GatesFor, SecretsFor, new_account_record, run_batch
-from assistant.errors import RunRefused
+from flows.errors import RunRefused
 from assistant.inputs import load_groups
 from assistant.models import Group
 from assistant.portal_forms import AccountEntry, account_entry
@@ -32,6 +32,8 @@ from assistant.report import default_report_dir, open_report_dir, write_html
 from assistant.run_lock import RunLock
 from assistant.run_record import RunRecord, RunStore, now_iso, run_key
 from assistant.whats_left import settle_interrupted
+from flows._portal_map import load_portal_map
+from flows._specs import PortalMap
 
 
 def state_dir() -> Path:
@@ -58,6 +60,8 @@ class RunRequest:
     show_progress: bool = True
     groups: list[tuple[Path, Group]] = field(default_factory=list)
     embedded_mock: bool = False  # a dry run's own mock: empty each time, so never resumed nor saved
+    portal_map_file: Path | None = None  # --portal-map: the staff's corrections for this run
+    portal_map: PortalMap | None = None  # loaded and validated by check_environment
 
     def key(self) -> str:
         """The same inputs against the same portal are the same run (resumed, and locked)."""
@@ -83,6 +87,7 @@ def check_environment(request: RunRequest) -> None:
     """Before any browser opens and anything is written: the report and state folders can be
     written, and the portal (unless it is the dry run's own) answers. Raises RunRefused (exit 2)."""
     check_places(request.report_dir, state_dir(), resuming=request.resume)
+    request.portal_map = load_portal_map(request.portal_map_file)  # PortalMapInvalid (exit 2) names file and line
     if not request.embedded_mock:
         check_portal_reachable(request.portal_url)
 

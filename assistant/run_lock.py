@@ -21,7 +21,7 @@ from types import TracebackType
 
 from loguru import logger
 
-from assistant.errors import RunRefused
+from flows.errors import RunRefused
 from assistant.private_files import FILE_MODE, private_dir
 
 try:

@@ -18,7 +18,8 @@ from pydantic import BaseModel, Field
 from assistant.private_files import write_private_text
 
 PageStatus = Literal["filled", "submitted", "rejected", "gate", "declined", "error"]
-ApplicantStatus = Literal["pending", "in_progress", "ready", "failed", "declined"]
+ApplicantStatus = Literal["pending", "in_progress", "ready", "incomplete", "failed", "declined"]
+ValueStatus = Literal["entered", "already", "missing"]
 
 # What a person still has to do once the assistant has stopped at payment.
 REMAINING_AT_PAYMENT = (
@@ -45,6 +46,41 @@ class PageRecord(BaseModel):
     screenshot: str | None = None
 
 
+class ValueRecord(BaseModel):
+    """One profile value that should reach the portal: whether it did, where, and how it was found.
+
+    ``missing`` until a page entered it and read it back (or showed it already); ``detail``
+    says why a value is still missing, for staff, in words they can act on."""
+
+    key: str
+    label: str  # what staff call it: "passport number", "own document delivery"
+    value: str  # never a secret (secrets are not tracked here)
+    profile: str = ""  # the profile path it comes from
+    status: ValueStatus = "missing"
+    page: str | None = None  # the page that entered it (or showed it)
+    found_by: str | None = None  # id / name / label / aria / legend / question (+ map override)
+    option: str | None = None  # the option text chosen, for choices
+    option_match: str | None = None  # exact / normalised / synonym / close
+    detail: str = ""
+
+
+class DriftNote(BaseModel):
+    """Where the portal differed from the shipped portal map: how staff learn what changed."""
+
+    page: str
+    key: str
+    found_by: str
+    option_match: str | None = None
+    option: str | None = None
+    wanted: str = ""
+
+    def text(self) -> str:
+        said = f"{self.page}: {self.key} found by {self.found_by}"
+        if self.option_match in ("synonym", "close"):
+            said += f"; option {self.wanted!r} matched {self.option!r} ({self.option_match})"
+        return said
+
+
 class ApplicantRecord(BaseModel):
     applicant_id: str
     display_name: str
@@ -52,11 +88,43 @@ class ApplicantRecord(BaseModel):
     status: ApplicantStatus = "pending"
     contact_id: str | None = None
     pages: list[PageRecord] = Field(default_factory=list)
+    values: dict[str, ValueRecord] = Field(default_factory=dict)  # coverage: every value for the portal
     error: str | None = None
     remaining: list[str] = Field(default_factory=list)
 
     def pages_done(self) -> set[str]:
         return {record.page for record in self.pages if record.status == "submitted"}
+
+    def missing(self) -> list[ValueRecord]:
+        """The values that did not reach the portal: the applicant is not ready while any is."""
+        return [v for v in self.values.values() if v.status == "missing"]
+
+    def mark(self, status: ApplicantStatus, error: str | None = None) -> None:
+        """The one place an applicant's status changes (``error`` replaces the old one if given)."""
+        self.status = status
+        if error is not None:
+            self.error = error
+
+    def started(self) -> None:
+        if self.status == "pending":
+            self.mark("in_progress")
+
+    def reached_payment(self, remaining: list[str]) -> None:
+        """At the payment page: ready only if every value reached the portal, else incomplete."""
+        if self.status not in ("pending", "in_progress"):
+            return
+        missing = self.missing()
+        if missing:
+            self.mark("incomplete", "Not entered on the portal: " + "; ".join(missing_line(v) for v in missing))
+            self.remaining = [f"enter by hand: {missing_line(v)}" for v in missing] + remaining
+        else:
+            self.mark("ready")
+            self.remaining = list(remaining)
+
+
+def missing_line(value: ValueRecord) -> str:
+    """'own document delivery (Pick Up) — the portal offered no page for it; ...'"""
+    return f"{value.label} ({value.value})" + (f" — {value.detail}" if value.detail else "")
 
 
 class AccountRecord(BaseModel):
@@ -66,6 +134,7 @@ class AccountRecord(BaseModel):
     gate: str | None = None  # the human gate the account stopped at (payment)
     fee_summary: str | None = None
     notes: list[str] = Field(default_factory=list)  # what the run found and did about it, for the report
+    drift: list[DriftNote] = Field(default_factory=list)  # where the portal differed from the map
     applicants: dict[str, ApplicantRecord] = Field(default_factory=dict)
 
     def applicant_by_contact(self, contact_id: str) -> ApplicantRecord | None:
@@ -90,7 +159,8 @@ class RunRecord(BaseModel):
         return [a for account in self.accounts.values() for a in account.applicants.values()]
 
     def exit_code(self) -> int:
-        """0 everyone reached human confirmation; 3 someone did not; 130 interrupted."""
+        """0 everyone reached human confirmation with every value entered; 3 someone did not
+        (failed, declined, or a value missing); 130 interrupted."""
         if self.interrupted:
             return 130
         return 0 if all(a.status == "ready" for a in self.applicants()) else 3

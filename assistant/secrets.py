@@ -14,7 +14,7 @@ from dataclasses import dataclass
 
 from pydantic import SecretStr
 
-from assistant.errors import SecretsMissing, SecretsUnavailable
+from flows.errors import SecretsMissing, SecretsUnavailable
 from assistant.logging import register_secret
 
 SERVICE = "ustd-assistant"
@@ -43,7 +43,7 @@ def entry_key(profile_id: str, entry: str) -> str:
 
 def check_profile_id(profile_id: str) -> str:
     if not _ID.match(profile_id):
-        from assistant.errors import UstdError
+        from flows.errors import UstdError
 
         raise UstdError(
             f"{profile_id!r} is not a profile id",

@@ -33,7 +33,7 @@ from assistant.choices import (
     VISA_CATEGORIES,
     VISA_CLASSES,
 )
-from assistant.errors import ProfileInvalid, UstdError
+from flows.errors import UstdError
 from assistant.limits import (
     CSV_BYTES,
     MAX_COLUMNS,
@@ -46,7 +46,7 @@ from assistant.limits import (
     too_big,
 )
 from assistant.models import Group, validation_problems
-from assistant.problems import Path, Problem, errors
+from assistant.problems import Path, Problem, errors, profile_invalid
 from assistant.profile_files import SECRET_KEY, secret_fix, write_group
 from assistant.rules import check_group, china_id_check_char
 
@@ -632,7 +632,7 @@ def import_to_yaml(source: str | FsPath, out: str | FsPath, *, group_name: str |
     directory). Nothing is written if any row is invalid (:class:`ProfileInvalid`)."""
     groups, problems = import_table(source, today=today)
     if errors(problems):
-        raise ProfileInvalid(problems, hint="Nothing was written. Fix the cells above and import again.")
+        raise profile_invalid(problems, hint="Nothing was written. Fix the cells above and import again.")
     if group_name is not None:
         groups = [g for g in groups if g.name == group_name]
         if not groups:

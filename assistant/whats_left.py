@@ -68,5 +68,5 @@ def settle_interrupted(record: RunRecord, signs_up: Collection[str] = (), resuma
             if applicant.status not in ("pending", "in_progress"):
                 continue
             if applicant.status == "pending" and (applicant.pages_done() or applicant.contact_id):
-                applicant.status = "in_progress"  # the portal holds part of it
+                applicant.mark("in_progress")  # the portal holds part of it
             applicant.remaining = left_after_interrupt(account, applicant, account_id in signs_up, resumable)

@@ -60,22 +60,17 @@ _FIELD_MESSAGES = """() => {
 
 
 class PortalPage:
-    """One page of the portal. Subclasses say how to recognise and fill it."""
+    """One page of the portal: what is particular to it (its buttons, what its messages mean).
+
+    Which page is showing is decided by ``flows.recognise`` from the portal map, and its
+    fields are filled by ``flows._fill`` from the same map: neither is a page object's job."""
 
     name: ClassVar[str] = "page"
-    path: ClassVar[str | None] = None  # the URL segment after the locale, for Power Pages pages
-    markers: ClassVar[tuple[str, ...]] = ()  # CSS that is on this page and on no other
+    submit_button: ClassVar[tuple[str, ...]] = ("NextButton", "Next", "下一步")  # id, then texts
 
     def __init__(self, page: Page, xhr: XhrRetry | None = None) -> None:
         self.page = page
         self.xhr = xhr or XhrRetry()  # how this page's in-page requests are retried
-
-    @classmethod
-    def is_showing(cls, page: Page) -> bool:
-        """True if ``page`` is this portal page: by its path, else by its marker elements."""
-        if cls.path is not None and portal_path(page.url) == cls.path:
-            return True
-        return bool(cls.markers) and all(page.locator(css).count() > 0 for css in cls.markers)
 
     def errors(self) -> list[PortalMessage]:
         """The portal's own error messages on this page, each tied to a field where it names one:
@@ -108,14 +103,20 @@ class PortalPage:
                 messages.append(message)
         return messages
 
-    def button(self, button_id: str, *texts: str) -> Locator:
-        """A button by its Power Pages id, else by its visible value/text (resolved at click)."""
-        candidates = self.page.locator(f"#{button_id}")
+    def button(self, button_id: str, *texts: str, also_ids: tuple[str, ...] = ()) -> Locator:
+        """A button by its Power Pages id, else by its visible value/text (resolved at click):
+        an ``<input type=button>`` or a ``<button>`` alike."""
+        candidates = self.page.locator(", ".join(f"#{name}" for name in (button_id, *also_ids)))
         for text in texts:
             candidates = candidates.or_(
                 self.page.locator(f"input[type=button][value='{text}'], input[type=submit][value='{text}']")
             ).or_(self.page.get_by_role("button", name=text, exact=True))
         return candidates.first
+
+    def submit(self) -> None:
+        """Press the page's Submit/Next and wait for the next document."""
+        button_id, *texts = self.submit_button
+        self.press_and_wait(self.button(button_id, *texts))
 
     def press_and_wait(self, button: Locator) -> None:
         """Click a button whose script posts the form, and wait for the next document."""

@@ -19,7 +19,7 @@ from html.parser import HTMLParser
 from playwright.sync_api import Page, Response
 from playwright.sync_api import TimeoutError as PlaywrightTimeout
 
-from flows.errors import FlowError
+from flows.errors import FlowError, XhrFailed, XhrRefused
 
 XHR_ATTEMPTS = 4
 """One request and three retries: a rate limit of a few requests a second clears in one wait."""
@@ -33,27 +33,6 @@ BackOff = Callable[[float, int, str], None]
 
 def _wait_quietly(seconds: float, status: int, why: str) -> None:
     threading.Event().wait(min(seconds, 60.0))
-
-
-class XhrFailed(FlowError):
-    """The portal kept answering an in-page request with 429 or a server error."""
-
-    def __init__(self, what: str, status: int, reason: str, attempts: int, url: str) -> None:
-        self.what, self.status, self.reason = what, status, reason
-        super().__init__(
-            f"The portal answered the {what} request with HTTP {status}"
-            + (f" ({reason})" if reason else "")
-            + f" {attempts} times in a row, at {url}.",
-            hint="The portal is busy or failing: run again later with --resume; nothing was lost.",
-        )
-
-
-class XhrRefused(FlowError):
-    """The portal refused an in-page request (a 4xx other than 429), with its own message."""
-
-    def __init__(self, what: str, status: int, reason: str) -> None:
-        self.what, self.status, self.reason = what, status, reason
-        super().__init__(f"The portal refused the {what} request (HTTP {status}): {reason or 'no message'}")
 
 
 _VOID_TAGS = {"area", "base", "br", "col", "embed", "hr", "img", "input", "link", "meta", "source", "wbr"}

@@ -4,16 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from assistant.portal_forms import ApplicantForm, ContactForm
-from flows import _fields as f
 from flows._base import PortalPage, query_value
-from flows._locate import choose, type_text
-from flows.applicant_details import ApplicantDetailsPage
-
-RELATION_LABELS = {
-    "zh-CN": {"Spouse": "配偶", "Child": "子女", "Parent": "父母", "Other": "其他"},
-    "en-US": {"Spouse": "Spouse", "Child": "Child", "Parent": "Parent", "Other": "Other"},
-}
 
 
 @dataclass(frozen=True)
@@ -34,7 +25,6 @@ class DependentRow:
 
 class ManageDependentsPage(PortalPage):
     name = "manage_dependents"
-    path = "manage_dependents"
 
     def rows(self) -> list[DependentRow]:
         """The dependents the portal already holds: the truth for not adding anyone twice."""
@@ -90,37 +80,13 @@ class ManageDependentsPage(PortalPage):
             )
         self.press_and_wait(link.first)
 
-    def submit(self) -> None:
-        self.press_and_wait(self.button("NextButton", "Next", "下一步"))
 
 
 class DependentContactPage(PortalPage):
     name = "dependent_contact"
-    path = "daddcontact"
-
-    def fill(self, form: ContactForm) -> dict[str, str]:
-        type_text(self.page, f.FIRST_NAME, form.first_name)
-        type_text(self.page, f.LAST_NAME, form.last_name)
-        type_text(self.page, f.CONTACT_EMAIL, form.email)
-        choose(self.page, f.PREFERRED_LANGUAGE, form.preferred_language)
-        return {
-            f.FIRST_NAME.id: form.first_name,
-            f.LAST_NAME.id: form.last_name,
-            f.CONTACT_EMAIL.id: form.email,
-            f.PREFERRED_LANGUAGE.id: form.preferred_language,
-        }
-
-    def submit(self) -> None:
-        self.press_and_wait(self.button("InsertButton", "Submit", "提交"))
+    submit_button = ("InsertButton", "Submit", "提交")
 
 
-class DependentApplicantPage(ApplicantDetailsPage):
+class DependentApplicantPage(PortalPage):
     name = "dependent_applicant"
-    path = "dep_applicant_add"
-
-    def fill_dependent(self, relation: str, form: ApplicantForm, locale: str) -> dict[str, str]:
-        labels = RELATION_LABELS.get(locale, RELATION_LABELS["en-US"])
-        choose(self.page, f.RELATION, labels[relation])
-        filled = {f.RELATION.id: relation}
-        filled.update(self.fill(form, locale))
-        return filled
+    submit_button = ("InsertButton", "Submit", "提交")

@@ -9,7 +9,6 @@ from flows._base import PortalPage
 
 class PaymentPage(PortalPage):
     name = "payment"
-    path = "payment"
 
     def fee_summary(self) -> str:
         """The portal's summary of charges, for the person who will pay."""

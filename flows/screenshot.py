@@ -18,7 +18,6 @@ from pathlib import Path
 
 from playwright.sync_api import Page
 
-from flows import _fields as f
 
 # Boxes that hold a secret by what they are (portal-dom.md): any password input, the sign-in
 # and sign-up password ids, the sign-up answers (plain text boxes) and the security-question
@@ -26,7 +25,8 @@ from flows import _fields as f
 SECRET_INPUTS = ", ".join(
     [
         "input[type=password]",
-        *(f"#{field.id}" for field in (f.PASSWORD, f.NEW_PASSWORD, f.REENTER_PASSWORD, *f.ANSWERS)),
+        *(f"#{box}" for box in ("password", "newPassword", "reenterPassword",
+                                "extension_kba1", "extension_kba2", "extension_kba3")),
         "input[id^=extension_kba]",
         "input[id^=kba][id$=_response]",
     ]

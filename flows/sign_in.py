@@ -1,17 +1,15 @@
-"""The B2C sign-in page: username, password and, when shown, a captcha a person reads."""
+"""The B2C sign-in page: what is particular to it (the captcha a person reads, its button)."""
 
 from __future__ import annotations
 
-from flows import _fields as f
 from flows._base import PortalPage
-from flows._locate import type_secret
 
 
 class SignInPage(PortalPage):
     name = "sign_in"
-    markers = ("#signInName", "#password")
 
     def has_captcha(self) -> bool:
+        """Several reports say the live page dropped its captcha: a page without one is normal."""
         image = self.page.locator("#captchaImage")
         return image.count() > 0 and image.first.is_visible()
 
@@ -19,12 +17,6 @@ class SignInPage(PortalPage):
         """The captcha as a person sees it, to save beside the run for them to read."""
         return self.page.locator("#captchaImage").first.screenshot()
 
-    def fill(self, username: str, password: str, captcha_answer: str | None) -> None:
-        """Fill the form; the password is typed, never logged (the caller masks secrets)."""
-        type_secret(self.page, f.SIGN_IN_NAME, username)  # typed even if the box kept it
-        type_secret(self.page, f.PASSWORD, password)
-        if captcha_answer is not None:
-            type_secret(self.page, f.CAPTCHA, captcha_answer)
-
     def submit(self) -> None:
-        self.press_and_wait(self.button("continue", "Sign in", "登录"))
+        """``#next`` on the live page, ``#continue`` on older copies (portal-dom.md)."""
+        self.press_and_wait(self.button("next", "Sign in", "登录", also_ids=("continue",)))

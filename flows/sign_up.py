@@ -1,13 +1,10 @@
-"""The B2C sign-up page. The e-mail code is a human gate: the caller supplies it."""
+"""The B2C sign-up page: its e-mail code control (a human gate), its button, what its messages mean."""
 
 from __future__ import annotations
 
 import re
 
-from assistant.portal_forms import SignUpForm
-from flows import _fields as f
 from flows._base import PortalPage
-from flows._locate import choose, type_secret, type_text
 from flows.errors import PortalMessage
 
 # What B2C says when the username is registered already. Beside the username box (as the
@@ -25,6 +22,8 @@ USER_TAKEN_ON_PAGE = re.compile(
     re.IGNORECASE,
 )
 
+USERNAME_ID = "signInName"
+
 # The e-mail control's requests: the mock's /send_code, B2C's .../emailVerificationControl/SendCode.
 SEND_CODE_URL = re.compile(r"send_?code", re.IGNORECASE)
 VERIFY_CODE_URL = re.compile(r"verify_?code", re.IGNORECASE)
@@ -37,7 +36,7 @@ def username_taken(messages: list[PortalMessage]) -> bool:
     taken e-mail address or a page-level summary ("please correct the fields") is not it.
     """
     return any(
-        (m.field_id == f.SIGN_IN_NAME.id and USERNAME_TAKEN.search(m.text))
+        (m.field_id == USERNAME_ID and USERNAME_TAKEN.search(m.text))
         or (m.field_id is None and USER_TAKEN_ON_PAGE.search(m.text))
         for m in messages
     )
@@ -45,14 +44,7 @@ def username_taken(messages: list[PortalMessage]) -> bool:
 
 class SignUpPage(PortalPage):
     name = "sign_up"
-    markers = ("#newPassword", "#reenterPassword")
-
-    def fill_identity(self, form: SignUpForm, password: str) -> None:
-        """Username, password twice and e-mail: everything before the code is sent."""
-        type_text(self.page, f.SIGN_IN_NAME, form.username)
-        for field in (f.NEW_PASSWORD, f.REENTER_PASSWORD):
-            type_secret(self.page, field, password)
-        type_text(self.page, f.EMAIL, form.email)
+    submit_button = ("continue", "Create", "创建")
 
     def send_code(self) -> None:
         """Ask the portal to e-mail a verification code: wait on the portal's answer to that
@@ -61,19 +53,8 @@ class SignUpPage(PortalPage):
         self.xhr.call(self.page, "send verification code", SEND_CODE_URL, send.click)
         self.page.locator("#email_ver_input").wait_for(state="visible")
 
-    def enter_code(self, code: str) -> None:
-        """Type the code and have the portal check it; XhrRefused if the portal says it is wrong."""
-        type_text(self.page, f.EMAIL_CODE, code)
+    def verify_code(self) -> None:
+        """Have the portal check the typed code; XhrRefused if the portal says it is wrong."""
         verify = self.page.locator("#email_ver_but_verify")
         self.xhr.call(self.page, "verify e-mail code", VERIFY_CODE_URL, verify.click)
         self.page.locator("#email_ver_input").wait_for(state="hidden")
-
-    def fill_rest(self, form: SignUpForm, answers: tuple[str, str, str]) -> None:
-        type_text(self.page, f.GIVEN_NAME, form.given_name)
-        type_text(self.page, f.SURNAME, form.surname)
-        for question_field, answer_field, question, answer in zip(f.QUESTIONS, f.ANSWERS, form.questions, answers):
-            choose(self.page, question_field, question)
-            type_secret(self.page, answer_field, answer)
-
-    def submit(self) -> None:
-        self.press_and_wait(self.button("continue", "Create", "创建"))

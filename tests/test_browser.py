@@ -9,7 +9,7 @@ import pytest
 
 from assistant import browser
 from assistant.browser import BROWSER_ENV, OFFLINE_FLAGS, BrowserChoice, find_browser, launch_options
-from assistant.errors import BrowserNotFound
+from flows.errors import BrowserNotFound
 
 
 class _FakeChromium:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import re
 import subprocess
 import sys
@@ -27,9 +28,12 @@ def _start(*options: str) -> tuple[subprocess.Popen[str], str]:
 
 
 def test_serves_on_loopback_with_the_chosen_locale_and_knobs() -> None:
-    process, url = _start("--locale", "en-US", "--no-captcha", "--latency-ms", "1")
+    process, url = _start("--locale", "en-US", "--no-captcha", "--latency-ms", "1", "--variant", "class-select,dates-input")
     try:
         assert url.endswith("/en-US/")
+        assert process.stdout is not None
+        banner = process.stdout.readline()  # the markup variants in use, every group named
+        assert banner.startswith("Variants: class-select, questions-unlabelled,") and "dates-input" in banner
         with urllib.request.urlopen(url, timeout=10) as response:  # redirected to the B2C sign-in
             page = response.read().decode()
             assert "/b2c/en-US/signin" in response.url
@@ -37,7 +41,8 @@ def test_serves_on_loopback_with_the_chosen_locale_and_knobs() -> None:
         assert "captchaImage" not in page  # --no-captcha took effect
         base = url.rsplit("/en-US/", 1)[0]
         with urllib.request.urlopen(f"{base}/__mock__/config", timeout=10) as response:
-            assert b'"latency_ms": 1' in response.read().replace(b'"latency_ms":1', b'"latency_ms": 1')
+            config = json.loads(response.read())
+            assert config["latency_ms"] == 1 and config["variants"] == ["class-select", "dates-input"]
     finally:
         process.terminate()
         process.wait(timeout=10)
@@ -50,3 +55,4 @@ def test_rejects_an_unknown_locale_before_serving() -> None:
     )
     assert result.returncode == 2
     assert "zh-CN or en-US" in result.stdout + result.stderr
+

@@ -14,7 +14,7 @@ from typer.testing import CliRunner
 
 from assistant import secrets
 from assistant.cli import profiles, secrets as secrets_cli
-from assistant.errors import ProfileInvalid, UstdError
+from flows.errors import ProfileInvalid, UstdError
 from assistant.profile_files import load_group
 
 ROOT = Path(__file__).resolve().parent.parent

@@ -99,8 +99,13 @@ def test_second_run_on_filled_portal_adds_no_dependent_twice(
     assert len(after["dependents"]) == 1
     for key in ("profile", "applicant", "visa_options", "ds160", "dependents", "delivery", "steps_completed"):
         assert after[key] == before[key], key
-    dependent_pages = second.record.applicants["he-zhenbang"].pages_done()
-    assert "dependent_contact" not in dependent_pages and "dependent_applicant" not in dependent_pages
+    dependent = second.record.applicants["he-zhenbang"]
+    assert "dependent_contact" not in dependent.pages_done()  # not added again: its pages re-read and kept
+    assert "dependent_applicant" in dependent.pages_done() and dependent.missing() == []
+    assert {v.status for v in dependent.values.values()} == {"already"}  # the portal held every value
+    assert "contact_email" not in dependent.values  # never shown again: taken off with a note, not "entered"
+    assert any("HE ZHENBANG was on the portal already" in note for note in second.record.notes)
+    assert any("profile was saved before this run" in note for note in second.record.notes)
 
 
 def test_cli_dry_run_of_single_profile(tmp_path: Path) -> None:

@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from assistant.errors import ProfileInvalid
+from flows.errors import ProfileInvalid
 from assistant.inputs import load_groups
 from assistant.profile_files import load_group
 from assistant.spreadsheet import write_template

@@ -9,7 +9,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from profile_helpers import DELEGATION, SINGLE, TODAY, example_data, set_path
 
-from assistant.errors import ProfileInvalid, UstdError
+from flows.errors import ProfileInvalid, UstdError
 from assistant.models import Group
 from assistant.problems import render_problems
 from assistant.profile_files import dump_group, load_group, parse_group_text, validate_data, validate_file

@@ -31,7 +31,7 @@ from prefill_helpers import (
 )
 from profile_helpers import ROOT
 
-from assistant.errors import RunRefused
+from flows.errors import RunRefused
 
 pytest_plugins = ["prefill_fixtures"]  # real_keyring, for the prefill with a captcha
 

@@ -18,7 +18,7 @@ from typer.testing import CliRunner
 
 from assistant import secrets
 from assistant.cli import secrets as secrets_cli
-from assistant.errors import SecretsMissing, SecretsUnavailable, UstdError
+from flows.errors import SecretsMissing, SecretsUnavailable, UstdError
 from assistant.logging import forget_secrets
 
 ROOT = Path(__file__).resolve().parent.parent

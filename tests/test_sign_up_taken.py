@@ -13,7 +13,7 @@ import pytest
 from playwright.sync_api import Page
 from run_helpers import Account, assert_clean, example_variant, mock_account, run_account, statuses
 
-from assistant.runner import FOUND_REGISTERED_NOTE
+from assistant.sign_in_steps import FOUND_REGISTERED_NOTE
 from flows.errors import PortalMessage
 from flows.sign_up import SignUpPage, username_taken
 

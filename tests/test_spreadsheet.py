@@ -16,7 +16,7 @@ from hypothesis import strategies as st
 from openpyxl import Workbook, load_workbook
 from profile_helpers import DELEGATION, SINGLE, TODAY
 
-from assistant.errors import ProfileInvalid, UstdError
+from flows.errors import ProfileInvalid, UstdError
 from assistant.profile_files import load_group
 from assistant.spreadsheet import COLUMNS, group_to_rows, import_table, import_to_yaml, write_template
 

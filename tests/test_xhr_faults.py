@@ -17,7 +17,7 @@ from prefill_helpers import Prefill, load_group, read_run_json, run_env, write_p
 from run_helpers import Account, assert_clean, example_variant, mock_account, run_account, statuses
 
 from assistant.verify import compare_account
-from flows._xhr import XhrFailed
+from flows.errors import XhrFailed
 
 
 def _signs_up(data: dict[str, Any]) -> None:

@@ -13,8 +13,8 @@ from rich.console import Console
 from rich.markup import escape
 
 from assistant._version import __version__
-from assistant.cli import mock_portal, profiles, run, secrets
-from assistant.errors import UstdError
+from assistant.cli import mock_portal, portal_map, profiles, run, secrets
+from flows.errors import UstdError
 
 app = typer.Typer(
     name="ustd",
@@ -28,6 +28,7 @@ app.command("prefill", epilog=run.EXIT_CODES_HELP)(run.prefill)
 app.command("mock-portal")(mock_portal.mock_portal)
 app.add_typer(profiles.app, name="profiles")
 app.add_typer(secrets.app, name="secrets")
+app.add_typer(portal_map.app, name="portal-map")
 
 _stderr = Console(stderr=True)
 

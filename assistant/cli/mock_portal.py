@@ -25,12 +25,24 @@ def mock_portal(
         20, "--rate-limit", help="Page requests per second per client before HTTP 429 (0 turns it off)."
     ),
     backdoor: bool = typer.Option(True, "--backdoor/--no-backdoor", help="Serve the test-only /__mock__/ API."),
+    variant: Optional[list[str]] = typer.Option(
+        None, "--variant", metavar="NAME[,NAME...]",
+        help="Draw pages in other plausible markups, at most one per group (e.g. class-select,dates-input); "
+             "repeatable. The names are listed in fixtures/README.md.",
+    ),
+    variant_seed: int = typer.Option(0, "--variant-seed", help="Seed of the order-shuffled variant."),
 ) -> None:
     """Serve the mock portal on 127.0.0.1 so a person can click through every page."""
     if locale not in ("zh-CN", "en-US"):
         raise typer.BadParameter("use zh-CN or en-US", param_hint="--locale")
     from fixtures.config import MockConfig
     from fixtures.server import serve
+    from fixtures.variants import parse_variants
+
+    try:
+        variants = parse_variants(",".join(variant or []))
+    except ValueError as exc:
+        raise typer.BadParameter(str(exc), param_hint="--variant") from None
 
     config = MockConfig(
         latency_ms=latency_ms,
@@ -41,5 +53,7 @@ def mock_portal(
         default_locale=locale,
         rate_limit_per_second=rate_limit or None,
         backdoor=backdoor,
+        variants=variants,
+        variant_seed=variant_seed,
     )
     serve(config, port=port)

@@ -56,7 +56,7 @@ def validate(
     today: Optional[str] = TODAY_OPTION,
 ) -> None:
     """Check profiles against the portal's rules; exit 0 if valid, 1 with every problem."""
-    from assistant.errors import ProfileInvalid
+    from assistant.problems import profile_invalid
     from assistant.inputs import SPREADSHEET_SUFFIXES
     from assistant.problems import errors
     from assistant.profile_files import iter_profile_paths, validate_file
@@ -81,11 +81,11 @@ def validate(
         _print_problems(others)
         all_errors.extend(errs)
     if all_errors:
-        raise ProfileInvalid(all_errors)
+        raise profile_invalid(all_errors)
 
 
 def _secret_status(profile_id: str) -> dict[str, str]:
-    from assistant.errors import SecretsUnavailable
+    from flows.errors import SecretsUnavailable
     from assistant.secrets import ENTRIES, check_secrets
 
     try:
@@ -202,7 +202,7 @@ def template(
     force: bool = typer.Option(False, "--force", help="Overwrite OUT if it exists."),
 ) -> None:
     """Write a spreadsheet template: one row per applicant, dropdowns, and a Notes sheet."""
-    from assistant.errors import UstdError
+    from flows.errors import UstdError
     from assistant.spreadsheet import write_template
 
     if out.suffix.lower() != ".xlsx":

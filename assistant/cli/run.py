@@ -14,7 +14,7 @@ from rich.text import Text
 
 if TYPE_CHECKING:
     from assistant.problems import Problem
-    from assistant.run_record import RunRecord
+    from assistant.run_record import AccountRecord, RunRecord
 
 console = Console()
 
@@ -47,6 +47,9 @@ def _summary(record: RunRecord, report: Path) -> None:
         for applicant in account.applicants.values():
             if applicant.status == "ready":
                 status, follow = "[green]ready for payment[/]", "; ".join(applicant.remaining[:1])
+            elif applicant.status == "incomplete":
+                status = "[red]NOT ready: values not entered[/]"
+                follow = "; ".join(step for step in applicant.remaining if step.startswith("enter by hand"))
             elif applicant.status in ("pending", "in_progress"):
                 status, follow = f"[yellow]{STATUS_TEXT[applicant.status]}[/]", "; ".join(applicant.remaining)
             else:
@@ -56,7 +59,20 @@ def _summary(record: RunRecord, report: Path) -> None:
     for account in record.accounts.values():
         for note in account.notes:
             console.print(f"Note ({account.username}): {note}", soft_wrap=True, highlight=False)
+        _drift_summary(account)
     console.print(f"Report: {report}", soft_wrap=True, highlight=False)
+
+
+def _drift_summary(account: AccountRecord) -> None:
+    """Where the portal differed from the portal map: what staff may put in their own map."""
+    if not account.drift:
+        return
+    console.print(f"Portal drift ({account.username}): {len(account.drift)} field(s) found other than by their id "
+                  "or by a looser option match (details in the report):", soft_wrap=True, highlight=False)
+    for note in account.drift[:8]:
+        console.print(f"  - {note.text()}", soft_wrap=True, highlight=False)
+    if len(account.drift) > 8:
+        console.print(f"  … and {len(account.drift) - 8} more", highlight=False)
 
 
 def _show_problems(problems: list[Problem]) -> None:
@@ -96,6 +112,21 @@ def _setup_logging(report_dir: Path) -> None:
     setup_logging(level="WARNING", log_file=report_dir / "run.log")
 
 
+def _mock_variants(text: str | None, portal_url: str | None) -> tuple[str, ...]:
+    """The embedded mock's variants, checked before anything starts (exit 2 on a bad name)."""
+    if not text:
+        return ()
+    if portal_url:
+        raise typer.BadParameter("variants are for the embedded mock; start `ustd mock-portal --variant ...` "
+                                 "for a running one", param_hint="--variant")
+    from fixtures.variants import parse_variants
+
+    try:
+        return parse_variants(text)
+    except ValueError as error:
+        raise typer.BadParameter(str(error), param_hint="--variant") from None
+
+
 def dry_run(
     paths: list[Path] = typer.Argument(..., help="Group files (.yaml), folders of them, or spreadsheets."),
     parallel: int = typer.Option(1, "--parallel", min=1, max=8, help="Browser contexts working at once."),
@@ -114,6 +145,14 @@ def dry_run(
     resume: bool = typer.Option(False, "--resume", help="Continue the last run of these inputs."),
     headed: bool = typer.Option(False, "--headed", help="Show the browser."),
     quiet: bool = typer.Option(False, "--quiet", help="No progress display."),
+    portal_map: Optional[Path] = typer.Option(
+        None, "--portal-map", help="Corrections to the portal map for this run (see `ustd portal-map show`).",
+        dir_okay=False,
+    ),
+    variant: Optional[str] = typer.Option(
+        None, "--variant", help="Render the embedded mock portal's pages in other plausible markups, "
+        "e.g. class-select,dates-input (see `ustd mock-portal --help`)."
+    ),
 ) -> None:
     """Fill every page of the mock portal from the profiles, and check what it received.
 
@@ -133,17 +172,18 @@ def dry_run(
             param_hint="--resume",
         )
     check_options("dry-run", portal_url, parallel=parallel)
+    variants = _mock_variants(variant, portal_url)
     request = RunRequest(paths=paths, mode="dry-run", portal_url=portal_url or "http://127.0.0.1/embedded-mock",
                          locale=locale, report_dir=report, resume=resume, show_progress=not quiet,
-                         embedded_mock=portal_url is None)
+                         embedded_mock=portal_url is None, portal_map_file=portal_map)
     groups, entries, problems = prepare(request)  # every input error is reported here, before anything starts
     _show_problems(problems)
     check_environment(request)  # folders and the portal, still before any browser
     with ExitStack() as stack:
         hold_run(request, stack)
-        url = portal_url or start_mock(stack, locale)
+        url = portal_url or start_mock(stack, locale, variants)
         request.batch = BatchOptions(portal_url=url, locale=locale, headless=not headed, parallel=parallel, trace=trace,
-                                     every_page_shot=screenshots is Shots.every_page)
+                                     every_page_shot=screenshots is Shots.every_page, portal_map=request.portal_map)
         backdoor = Backdoor(url)
         store = open_record(request, entries, stack)
         report_dir = Path(store.record.report_dir)
@@ -184,6 +224,10 @@ def prefill(
     report: Optional[Path] = typer.Option(None, "--report", help="Report folder (default: reports/<time>)."),
     resume: bool = typer.Option(False, "--resume", help="Continue the last run of these inputs."),
     quiet: bool = typer.Option(False, "--quiet", help="No progress display."),
+    portal_map: Optional[Path] = typer.Option(
+        None, "--portal-map", help="Corrections to the portal map for this run (see `ustd portal-map show`).",
+        dir_okay=False,
+    ),
 ) -> None:
     """Fill the portal's pages from the profiles and stop where a person must confirm.
 
@@ -199,7 +243,8 @@ def prefill(
     portal_url, locale = _portal_and_locale(portal_url, locale)
     check_options("prefill", portal_url, parallel=parallel, pause=pause)  # the real portal: one session, paced
     request = RunRequest(paths=paths, mode="prefill", portal_url=portal_url, locale=locale,
-                         report_dir=report, resume=resume, show_progress=not quiet and confirm is Confirm.final)
+                         report_dir=report, resume=resume, show_progress=not quiet and confirm is Confirm.final,
+                         portal_map_file=portal_map)
     _, entries, problems = prepare(request)
     _show_problems(problems)
     check_environment(request)  # folders and the portal, before the keyring and any browser
@@ -207,7 +252,7 @@ def prefill(
         hold_run(request, stack)  # refuses at once when these inputs are being run
         secrets = {entry.account_id: load_account_secrets(entry.account_id) for entry in entries}  # before any browser
         request.batch = BatchOptions(portal_url=request.portal_url, locale=locale, headless=not headed,
-                                     parallel=parallel, pause=pause)
+                                     parallel=parallel, pause=pause, portal_map=request.portal_map)
         store = open_record(request, entries, stack)
         report_dir = Path(store.record.report_dir)
         _setup_logging(report_dir)

@@ -60,7 +60,7 @@ def set_(
         None, "--entry", "-e", help="Only these entries (portal-password, security-answer-1..3)."),
 ) -> None:
     """Store the portal password and the three security answers (hidden input)."""
-    from assistant.errors import UstdError
+    from flows.errors import UstdError
     from assistant.logging import register_secret
     from assistant.secrets import ENTRIES, backend_name, password_problem, set_secret
 
@@ -110,7 +110,7 @@ def check(
     """Say present/missing for each entry; never prints a value. Exit 1 if any is missing."""
     from rich.table import Table
 
-    from assistant.errors import SecretsMissing
+    from flows.errors import SecretsMissing
     from assistant.secrets import SERVICE, check_secrets, entry_key
 
     table = Table(title=f"keyring service {SERVICE}")
@@ -136,7 +136,7 @@ def delete(
     yes: bool = typer.Option(False, "--yes", "-y", help="Do not ask for confirmation."),
 ) -> None:
     """Delete the profile's four keyring entries (asks first, unless --yes)."""
-    from assistant.errors import UstdError
+    from flows.errors import UstdError
     from assistant.secrets import ENTRIES, backend_name, delete_secret, entry_key
 
     pid = _profile_id(profile)
