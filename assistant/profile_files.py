@@ -16,6 +16,7 @@ from typing import Any
 import yaml
 from pydantic import ValidationError
 
+from flows.safe_yaml import TextLoader, YamlRefused
 from assistant.limits import GROUP_FILE_BYTES, MAX_YAML_DEPTH, read_bounded, size_of, too_big
 from assistant.models import Dependent, Group, Primary, parse_iso_date, validation_problems
 from assistant.problems import Path, Problem, errors, profile_invalid
@@ -43,48 +44,12 @@ def secret_fix(profile_id: str | None) -> str:
 ANCHOR_FIX = "write the value out in full; profiles do not use YAML anchors (&) or aliases (*)"
 
 
-class _Refused(yaml.YAMLError):
-    """YAML the loader refuses before building anything from it."""
+class _TextLoader(TextLoader):
+    """Profiles: every plain scalar stays a string; no anchors; no deeper nesting than a profile needs."""
 
-    def __init__(self, message: str, fix: str, mark: yaml.Mark) -> None:
-        super().__init__(message)
-        self.message, self.fix, self.mark = message, fix, mark
-
-
-class _TextLoader(yaml.SafeLoader):
-    """SafeLoader that only resolves null; every other plain scalar stays a string.
-
-    It refuses anchors and aliases as it meets them, before any node is shared: a ten-line
-    "billion laughs" file would otherwise expand, in the checks that walk the data, to
-    billions of values. It also refuses nesting deeper than any profile needs, which would
-    otherwise exhaust Python's recursion limit.
-    """
-
-    def __init__(self, stream: str) -> None:
-        super().__init__(stream)
-        self._depth = 0
-
-    def compose_node(self, parent: yaml.Node | None, index: object) -> yaml.Node:
-        event = self.peek_event()
-        if isinstance(event, yaml.AliasEvent):
-            raise _Refused(f"uses the YAML alias *{event.anchor}", ANCHOR_FIX, event.start_mark)
-        if getattr(event, "anchor", None) is not None:
-            raise _Refused(f"defines the YAML anchor &{event.anchor}", ANCHOR_FIX, event.start_mark)
-        if self._depth >= MAX_YAML_DEPTH:
-            raise _Refused(f"nests values more than {MAX_YAML_DEPTH} levels deep",
-                           "a group file needs at most 6 levels; check the indentation and brackets",
-                           event.start_mark)
-        self._depth += 1
-        try:
-            return super().compose_node(parent, index)
-        finally:
-            self._depth -= 1
-
-
-_TextLoader.yaml_implicit_resolvers = {
-    first: [(tag, rx) for tag, rx in resolvers if tag == "tag:yaml.org,2002:null"]
-    for first, resolvers in yaml.SafeLoader.yaml_implicit_resolvers.items()
-}
+    anchor_fix = ANCHOR_FIX
+    max_depth = MAX_YAML_DEPTH
+    depth_fix = "a group file needs at most 6 levels; check the indentation and brackets"
 
 
 def _walk(node: yaml.Node, path: Path, lines: dict[Path, int], problems: list[Problem]) -> None:
@@ -163,7 +128,7 @@ def parse_group_text(text: str, file: str = "<input>", *, today: date | None = N
             data = loader.construct_document(node) if node is not None else None
         finally:
             loader.dispose()
-    except _Refused as exc:
+    except YamlRefused as exc:
         return None, [Problem(message=exc.message, fix=exc.fix, file=file, line=exc.mark.line + 1)]
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None) or getattr(exc, "context_mark", None)

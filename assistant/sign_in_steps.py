@@ -7,13 +7,14 @@ emptied again before it resumes. The captcha and the e-mail code are a person's 
 from __future__ import annotations
 
 import time
+from collections.abc import Sequence
 from typing import TYPE_CHECKING
 
 from loguru import logger
 
 from assistant.run_record import PageRecord
 from flows._fill import FieldOutcome
-from flows._specs import FieldSpec
+from flows._specs import FieldSpec, PortalMap
 from flows.errors import ApplicantFailed, FlowError, PortalMessage
 from flows.pages import page_object
 from flows.sign_up import SignUpPage, username_taken
@@ -138,9 +139,7 @@ def on_security_questions(runner: AccountRunner) -> None:
     empty labels on the real page: the question shown just before a box names it)."""
     flow = page_object("security_questions", runner.page, runner.xhr)
     questions = runner.entry.sign_up.questions
-    specs = tuple(
-        FieldSpec(key=f"answer_{n}", labels=(question,), kind="secret") for n, question in enumerate(questions, start=1)
-    )
+    specs = answer_specs(runner.portal_map, questions)
     runner.on_secret_page(True)
     try:
         answers = {f"answer_{n}": runner.secrets.answer_to(n).get_secret_value() for n in range(1, len(questions) + 1)}
@@ -162,6 +161,16 @@ def on_security_questions(runner: AccountRunner) -> None:
         raise ApplicantFailed(
             "Security answers refused: " + "; ".join(m.text for m in messages) + found_registered_fix(runner)
         )
+
+
+def answer_specs(portal_map: PortalMap, questions: Sequence[str]) -> tuple[FieldSpec, ...]:
+    """One answer box per profile question, found by the question's text as the page may word
+    it (in English, or in Chinese under zh-CN: the map's texts for that question)."""
+    answer = portal_map.page("security_questions").field("answer")
+    return tuple(
+        FieldSpec(key=f"answer_{n}", labels=(*answer.texts_for(q).texts, *answer.texts_for(q).synonyms), kind="secret")
+        for n, q in enumerate(questions, start=1)
+    )
 
 
 def found_registered(runner: AccountRunner, messages: list[PortalMessage]) -> None:

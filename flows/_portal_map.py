@@ -29,6 +29,7 @@ from pydantic import BaseModel, ConfigDict, Field, StringConstraints, Validation
 
 from flows._specs import FieldSpec, OptionTexts, PageSpec, PortalMap, ValueFormat, WidgetKind
 from flows.errors import PortalMapInvalid
+from flows.safe_yaml import TextLoader, YamlRefused
 
 __all__ = [
     "CONFIG_DIR_ENV",
@@ -204,42 +205,11 @@ def _level(path: YamlPath) -> str:
 # --- reading YAML with lines ----------------------------------------------------------------
 
 
-class _Refused(yaml.YAMLError):
-    def __init__(self, message: str, fix: str, mark: yaml.Mark) -> None:
-        super().__init__(message)
-        self.message, self.fix, self.mark = message, fix, mark
+class _TextLoader(TextLoader):
+    """Portal maps: labels stay text (``No`` is a label, not a boolean); no anchors; bounded nesting."""
 
-
-class _TextLoader(yaml.SafeLoader):
-    """Every plain scalar stays text (``No``, ``On`` or ``010`` are labels, not booleans or
-    numbers) except null; anchors and aliases are refused before anything is built (a ten-line
-    "billion laughs" file would expand to billions of values), and so is absurd nesting."""
-
-    def __init__(self, stream: str) -> None:
-        super().__init__(stream)
-        self._depth = 0
-
-    def compose_node(self, parent: yaml.Node | None, index: object) -> yaml.Node:
-        event = self.peek_event()
-        fix = "write each value out in full; a portal map does not use YAML anchors (&) or aliases (*)"
-        if isinstance(event, yaml.AliasEvent):
-            raise _Refused(f"uses the YAML alias *{event.anchor}", fix, event.start_mark)
-        if getattr(event, "anchor", None) is not None:
-            raise _Refused(f"defines the YAML anchor &{event.anchor}", fix, event.start_mark)
-        if self._depth >= MAX_YAML_DEPTH:
-            raise _Refused(f"nests values more than {MAX_YAML_DEPTH} levels deep",
-                           "check the indentation and brackets", event.start_mark)
-        self._depth += 1
-        try:
-            return super().compose_node(parent, index)
-        finally:
-            self._depth -= 1
-
-
-_TextLoader.yaml_implicit_resolvers = {
-    first: [(tag, rx) for tag, rx in resolvers if tag == "tag:yaml.org,2002:null"]
-    for first, resolvers in yaml.SafeLoader.yaml_implicit_resolvers.items()
-}
+    anchor_fix = "write each value out in full; a portal map does not use YAML anchors (&) or aliases (*)"
+    max_depth = MAX_YAML_DEPTH
 
 
 def _line_of(lines: Mapping[YamlPath, int], path: YamlPath) -> int | None:
@@ -312,7 +282,7 @@ def _parse(text: str, file: str) -> tuple[Any, dict[YamlPath, int]]:
             data = loader.construct_document(node) if node is not None else None
         finally:
             loader.dispose()
-    except _Refused as exc:
+    except YamlRefused as exc:
         raise _invalid([MapProblem(file, exc.message, exc.fix, line=exc.mark.line + 1)]) from None
     except yaml.YAMLError as exc:
         reason = getattr(exc, "problem", None) or str(exc).splitlines()[0]

@@ -34,8 +34,10 @@ from assistant.gates import MockBackdoorGates
 from assistant.logging import register_secret
 from assistant.pacing import Pacer
 from assistant.runner import AccountRunner
+from assistant.sign_in_steps import SECRET_KEYS
 from assistant.secrets import AccountSecrets
-from flows.security_questions import SecurityQuestionsPage
+from flows._specs import FieldSpec
+from flows.pages import SecurityQuestionsPage
 from flows.sign_in import SignInPage
 from flows.sign_up import SignUpPage
 
@@ -90,31 +92,43 @@ def _runner(page: Page, portal: Any, account: Account, tmp_path: Path) -> Accoun
     )
 
 
+def _fill(runner: AccountRunner, page_name: str, values: dict[str, str]) -> None:
+    specs = tuple(spec for spec in runner.portal_map.page(page_name).fields if spec.key in values)
+    outcomes = runner.fill(specs, values, secret_keys=SECRET_KEYS)
+    assert all(o.ok for o in outcomes), outcomes
+
+
 def _fill_sign_up(runner: AccountRunner) -> list[str]:
     flow, form = SignUpPage(runner.page), runner.entry.sign_up
-    flow.fill_identity(form, PASSWORD)
+    _fill(runner, "sign_up", {"username": form.username, "new_password": PASSWORD, "reenter_password": PASSWORD,
+                              "account_email": form.email})
     flow.send_code()
     code = runner.gates.email_code(runner.page, form.email)
     assert code
-    flow.enter_code(code)
-    flow.fill_rest(form, ANSWERS)
+    _fill(runner, "sign_up", {"email_code": code})
+    flow.verify_code()
+    _fill(runner, "sign_up", {"given_name": form.given_name, "surname": form.surname,
+                              **{f"question_{n}": q for n, q in enumerate(form.questions, start=1)},
+                              **{f"answer_{n}": a for n, a in enumerate(ANSWERS, start=1)}})
     return ["#newPassword", "#reenterPassword", "#extension_kba1", "#extension_kba2", "#extension_kba3"]
 
 
 def _fill_sign_in(runner: AccountRunner) -> list[str]:
-    SignInPage(runner.page).fill(runner.entry.username, PASSWORD, None)
+    _fill(runner, "sign_in", {"username": runner.entry.username, "password": PASSWORD})
     return ["#password"]
 
 
 def _fill_security_questions(runner: AccountRunner) -> list[str]:
     _fill_sign_in(runner)
     SignInPage(runner.page).submit()
-    flow = SecurityQuestionsPage(runner.page)
-    asked = flow.asked()
-    assert len(asked) == 2, asked
-    for question, box in asked:
-        flow.answer(box, runner._answer_for(question))
-    return [box for _, box in asked]
+    specs = tuple(FieldSpec(key=f"answer_{n}", labels=(q,), kind="secret")
+                  for n, q in enumerate(runner.entry.sign_up.questions, start=1))
+    outcomes = runner.fill(specs, {f"answer_{n}": a for n, a in enumerate(ANSWERS, start=1)}, secret_keys=SECRET_KEYS)
+    assert sum(o.ok for o in outcomes) == 2, outcomes
+    filled = runner.page.evaluate(
+        "() => [...document.querySelectorAll('[data-ustd-key^=answer_]')].filter(el => el.value).map(el => el.id)")
+    assert len(filled) == 2, (filled, outcomes)
+    return ["#" + box for box in filled]
 
 
 PAGES = {
@@ -145,7 +159,7 @@ def test_runner_screenshot_of_a_secret_page_shows_no_secret(
     scrolled = revealing_page.evaluate("[scrollX, scrollY]")
     assert scrolled[1] > 0, "the page should be scrolled when photographed (the case the old mask missed)"
 
-    shot = tmp_path / "run" / runner._screenshot(runner.entry.primary, page_name)
+    shot = tmp_path / "run" / runner.screenshot(runner.entry.primary, page_name)
     after = (_values(revealing_page, boxes), revealing_page.evaluate("[scrollX, scrollY]"))
     control = tmp_path / "control.jpg"
     revealing_page.screenshot(path=str(control), full_page=True, type="jpeg", quality=70)
@@ -163,10 +177,10 @@ def test_runner_screenshot_of_a_secret_page_shows_no_secret(
         assert all(created.check_answer(n, answer) for n, answer in enumerate(ANSWERS))
     elif page_name == "sign_in":
         SignInPage(revealing_page).submit()
-        assert SecurityQuestionsPage.is_showing(revealing_page)
+        assert runner.recognise() == "security_questions"
     else:
         SecurityQuestionsPage(revealing_page).submit()
-        assert not SecurityQuestionsPage.is_showing(revealing_page) and "/b2c/" not in revealing_page.url
+        assert runner.recognise() != "security_questions" and "/b2c/" not in revealing_page.url
 
 
 def test_secret_typed_into_an_unknown_box_is_not_photographed(
@@ -179,7 +193,7 @@ def test_secret_typed_into_an_unknown_box_is_not_photographed(
     revealing_page.goto(portal.url + "/b2c/zh-CN/signin")
     revealing_page.locator("#signInName").fill(ANSWERS[2])
 
-    shot = tmp_path / "run" / runner._screenshot(runner.entry.primary, "sign_in")
+    shot = tmp_path / "run" / runner.screenshot(runner.entry.primary, "sign_in")
     still = revealing_page.locator("#signInName").input_value()
     control = tmp_path / "control.jpg"
     revealing_page.screenshot(path=str(control), full_page=True, type="jpeg", quality=70)
@@ -243,6 +257,7 @@ def _legible(images: dict[Path, str]) -> list[str]:
     return found
 
 
+@pytest.mark.xdist_group("declined_run")  # one worker, so the module's dry run runs once
 def test_failure_screenshot_mid_page_shows_no_secret(declined_run: Path) -> None:
     shots = sorted((declined_run / "screenshots").glob("*.jpg"))
     names = [p.name for p in shots]
@@ -253,6 +268,7 @@ def test_failure_screenshot_mid_page_shows_no_secret(declined_run: Path) -> None
     assert found == [], "secrets legible in:\n" + "\n".join(found)
 
 
+@pytest.mark.xdist_group("declined_run")  # one worker, so the module's dry run runs once
 def test_trace_frames_of_a_failure_mid_page_show_no_secret(declined_run: Path, tmp_path: Path) -> None:
     assert list((declined_run / "traces").glob("*.zip")), "--trace wrote no trace"
     found = _legible(images_of_run(declined_run / "traces", tmp_path))

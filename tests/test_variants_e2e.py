@@ -107,3 +107,16 @@ def test_example_group_on_random_variant_mixes(browser: Any, portal: Any, tmp_pa
 
 def test_default_variants_are_the_new_evidence() -> None:
     assert DEFAULT_VARIANTS[:2] == ("class-radio", "questions-unlabelled")
+
+
+def test_dry_run_refuses_an_unknown_variant_before_any_browser(
+    no_browser: list[str], capsys: pytest.CaptureFixture[str], tmp_path: Path
+) -> None:
+    from assistant.cli import main
+
+    with pytest.raises(SystemExit) as done:
+        main(["dry-run", str(EXAMPLES / "single.yaml"), "--variant", "class-radios", "--report", str(tmp_path / "r")])
+    said = capsys.readouterr()
+    assert done.value.code == 2
+    assert "class-radio" in said.out + said.err and "class-select" in said.out + said.err
+    assert no_browser == []
