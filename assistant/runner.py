@@ -87,6 +87,7 @@ class AccountRunner:
     status: int = field(default=200, init=False)  # of the last document load
     retry_after: float = field(default=0.0, init=False)
     sign_in_attempts: int = field(default=0, init=False)
+    screen: str = field(default="", init=False)  # the page recognised for the step under way
     revisited: set[str] = field(default_factory=set, init=False)  # dependents re-read from an earlier run
     _server_errors: int = field(default=0, init=False)
     _last_portal_url: str | None = field(default=None, init=False)
@@ -124,6 +125,7 @@ class AccountRunner:
     def _step(self) -> None:
         screen = self.recognise()
         logger.debug("{account}: {screen} at {url}", account=self.entry.account_id, screen=screen, url=self.page.url)
+        self.screen = screen
         handler = HANDLERS.get(screen)
         if handler is None:
             raise UnexpectedPage(f"Unexpected page at {self.page.url}: the portal may have changed.")
@@ -273,8 +275,9 @@ class AccountRunner:
             self.check_stop(f"before submitting the {flow.name} page")
             flow.submit()
         after = self.recognise()
-        if after in INTERRUPTIONS:
+        if after in INTERRUPTIONS and not _moved_on(url, self.page.url):
             return  # not stored: the runner waits or retries, then the page is filled again
+        # (an interstitial at another address: the portal took the page and failed the next one)
         if after == flow.name and query_value(self.page.url, "contact") == query_value(url, "contact"):
             messages = flow.errors()
             if messages:
@@ -382,7 +385,7 @@ class AccountRunner:
     def on_applicant_page(self) -> None:
         """Any page of one applicant's data (details, visa options, DS-160, delivery): fill every
         field it shows for which the applicant has a value, whichever step asks for it."""
-        name = self.recognise()
+        name = self.screen
         flow = page_object(name, self.page, self.xhr)
         subject = self.subject()
         values = coverage.applicant_values(self.entry, subject)
@@ -414,6 +417,13 @@ class AccountRunner:
 
     def on_past_payment(self) -> None:
         raise ApplicantFailed("The portal is already past the payment page: a person has paid for this account.")
+
+
+def _moved_on(submitted_url: str, now_url: str) -> bool:
+    """The browser is at another page than the one submitted: the portal took the submission
+    (its redirect went through) even if the next page answered with a 429 or an error."""
+    before, now = urlparse(submitted_url), urlparse(now_url)
+    return (portal_path(before.path), before.query) != (portal_path(now.path), now.query)
 
 
 def _went_on(submitted_url: str, sign_in_url: str) -> bool:

@@ -43,9 +43,18 @@ def _wrap(name: str, fn: Callable[..., Any]) -> Callable[..., Any]:
     return timed
 
 
+def _missing(what: str) -> None:
+    """The product renamed or moved something this profiler wraps: say so, time the rest."""
+    print(f"profile_dry_run: {what} not found, not timed (adjust install())", file=sys.stderr)
+
+
 def _patch_function(module_names: list[str], owner: str, attr: str) -> None:
     """Replace a module-level function everywhere it was imported by name."""
-    original = getattr(sys.modules[owner], attr)
+    module_of_owner = sys.modules.get(owner)
+    original = getattr(module_of_owner, attr, None)
+    if original is None:
+        _missing(f"{owner}.{attr}")
+        return
     wrapped = _wrap(f"{owner.split('.')[-1]}.{attr}", original)
     for name in module_names:
         module = sys.modules.get(name)
@@ -54,28 +63,45 @@ def _patch_function(module_names: list[str], owner: str, attr: str) -> None:
 
 
 def _patch_method(cls: type, attr: str, label: str | None = None) -> None:
+    if not hasattr(cls, attr):
+        _missing(f"{cls.__name__}.{attr}")
+        return
     setattr(cls, attr, _wrap(label or f"{cls.__name__}.{attr}", getattr(cls, attr)))
 
 
 def install() -> None:
     import importlib
 
-    from playwright.sync_api import Locator, Page
+    from playwright.sync_api import CDPSession, Locator, Page
 
     import assistant.runner  # noqa: F401 - imports every flow module
+    import flows.screenshot  # noqa: F401
     from assistant.run_record import RunStore
     from assistant.runner import AccountRunner
-    from flows._base import PortalPage
 
     names = [n for n in list(sys.modules) if n.startswith(("flows", "assistant"))]
-    for fn in ("locate", "ensure_visible_to_person", "type_text", "type_date", "choose", "tick"):
-        _patch_function(names, "flows._locate", fn)
-    for attr in ("press_and_wait", "errors", "button"):
-        _patch_method(PortalPage, attr)
-    for attr in ("recognise", "_screenshot", "_fill_and_submit", "_on_sign_up", "_goto"):
+    # The widget engine (flows/_fill.py, _widgets.py, recognise.py).
+    for owner, functions in (("flows._fill", ("fill_fields",)),
+                             ("flows._widgets", ("probe_many", "probe", "read_back", "wait_for_options", "set_value")),
+                             ("flows.recognise", ("look", "best_page"))):
+        importlib.import_module(owner)
+        for fn in functions:
+            _patch_function(names, owner, fn)
+    try:
+        from flows._base import PortalPage
+    except ImportError:
+        _missing("flows._base.PortalPage")
+    else:
+        for attr in ("press_and_wait", "errors", "button"):
+            _patch_method(PortalPage, attr)
+    for attr in ("recognise", "screenshot", "fill", "fill_and_submit", "goto"):
         _patch_method(AccountRunner, attr)
     _patch_method(RunStore, "save")
-    for attr in ("screenshot", "goto", "get_by_label", "title"):
+    # The report's page photographs (flows/screenshot.py): the quick path and the emptying one.
+    for fn in ("secret_free_screenshot", "_capture_whole_page", "_emptied_screenshot"):
+        _patch_function(names, "flows.screenshot", fn)
+    _patch_method(CDPSession, "send", "CDPSession.send")
+    for attr in ("screenshot", "goto", "get_by_label", "title", "evaluate", "evaluate_handle"):
         _patch_method(Page, attr, f"Page.{attr}")
     for attr in ("fill", "press_sequentially", "count", "is_visible", "evaluate", "input_value", "click",
                  "select_option", "check", "wait_for", "inner_text", "get_attribute", "blur", "dispatch_event",

@@ -159,16 +159,20 @@ def commands(files: list[Path], report: Path, groups: int, floor_rate_limit: int
 
 def table(rows: list[Row]) -> str:
     floors = {(r.size, r.workers): r for r in rows if r.mode.startswith("floor") and r.ok}
-    lines = ["| size | mode | seconds | s/applicant | peak MB | ratio to floor | load |",
-             "|---:|---|---:|---:|---:|---:|---:|"]
+    lines = ["| size | mode | seconds | s/applicant | peak MB | ratio to floor | paired ratio | load |",
+             "|---:|---|---:|---:|---:|---:|---:|---:|"]
     for r in rows:
         if not r.ok:
             detail = next((m.detail for m in r.runs if not m.ok), "not run")
-            lines.append(f"| {r.size} | {r.mode} | FAILED ({detail}) | | | | |")
+            lines.append(f"| {r.size} | {r.mode} | FAILED ({detail}) | | | | | |")
             continue
         floor = floors.get((r.size, r.workers))
         ratio = f"{r.seconds / floor.seconds:.2f}" if floor else "n/a"
-        lines.append(f"| {r.size} | {r.mode} | {r.seconds:.1f} | {r.seconds / r.size:.2f} | {r.peak_mb:.0f} | {ratio} | {r.load:.1f} |")
+        # Run n of a mode against run n of the floor (same round, so the same load on the machine).
+        paired = (f"{statistics.median(a.seconds / b.seconds for a, b in zip(r.runs, floor.runs)):.2f}"
+                  if floor and len(r.runs) > 1 else "")
+        lines.append(f"| {r.size} | {r.mode} | {r.seconds:.1f} | {r.seconds / r.size:.2f} | {r.peak_mb:.0f} | {ratio} "
+                     f"| {paired} | {r.load:.1f} |")
     return "\n".join(lines)
 
 
@@ -191,23 +195,28 @@ def main(argv: list[str] | None = None) -> int:
     rows: list[Row] = []
     if not args.no_warmup:  # one untimed run of each program, so the first cell is not the cold one
         files = make_groups(1, workdir / "groups-warmup")
+        (workdir / "reports-warmup").mkdir(parents=True, exist_ok=True)
         for mode, _workers, cmd in commands(files, workdir / "reports-warmup", 1, args.floor_rate_limit)[::2]:
             print(f"  warm-up: {mode}", file=sys.stderr, flush=True)
             measure(cmd, env, workdir / f"log-warmup-{mode.replace(' ', '-')}.txt")
     for size in sizes:
         files = make_groups(size, workdir / f"groups-{size}")
         groups = len(sizes_of(size))
-        for mode, workers, cmd in commands(files, workdir / f"reports-{size}", groups, args.floor_rate_limit):
-            if args.modes and not any(word in mode for word in args.modes.split(",")):
-                continue
-            row = Row(size, mode, workers)
-            for n in range(args.repeat):
-                log = workdir / f"log-{size}-{mode.replace(' ', '-')}-{n}.txt"
+        reports = workdir / f"reports-{size}"
+        reports.mkdir(parents=True, exist_ok=True)  # --report wants an existing parent folder
+        chosen = [(Row(size, mode, workers), cmd)
+                  for mode, workers, cmd in commands(files, reports, groups, args.floor_rate_limit)
+                  if not args.modes or any(word in mode for word in args.modes.split(","))]
+        # Repeats interleaved (A B C, A B C, ...), not A A A B B B: a burst of other work on the
+        # machine then slows every mode alike instead of one mode's whole row.
+        for n in range(args.repeat):
+            for row, cmd in chosen:
+                log = workdir / f"log-{size}-{row.mode.replace(' ', '-')}-{n}.txt"
                 m = measure(cmd, env, log)
                 row.runs.append(m)
-                print(f"  size {size:>3} {mode:<20} run {n + 1}: {m.seconds:6.1f} s  {m.peak_mb:6.0f} MB  load {m.load:.1f}"
+                print(f"  size {size:>3} {row.mode:<20} run {n + 1}: {m.seconds:6.1f} s  {m.peak_mb:6.0f} MB  load {m.load:.1f}"
                       + ("" if m.ok else f"  FAILED ({m.detail})"), file=sys.stderr, flush=True)
-            rows.append(row)
+        rows.extend(row for row, _cmd in chosen)
     print(table(rows))
     print(f"\n(work folder: {workdir})")
     if args.json:

@@ -44,10 +44,12 @@ def test_example_delegation_reaches_payment_with_exact_data(browser: Any, portal
     account = Account.from_file(EXAMPLES / "delegation.yaml")
     assert not account.entry.account_exists  # the example signs up through the e-mail code gate
 
-    result = run_account(browser, portal, account, tmp_path, locale=locale)
+    result = run_account(browser, portal, account, tmp_path, locale=locale, every_page_shot=True)
 
     assert result.error is None
     assert set(statuses(result.record).values()) == {"ready"}
+    shots = [p.screenshot for a in result.record.applicants.values() for p in a.pages if p.status == "submitted"]
+    assert shots and all(shots) and all((tmp_path / "run" / shot).is_file() for shot in shots)
     assert result.run.exit_code() == 0
     assert result.record.registered and result.record.gate == "payment"
     assert result.record.fee_summary

@@ -120,7 +120,7 @@ class Walker:
         if post_select.is_enabled():
             self.choose("#atlas_post", post)
         category_option = self.page.locator("#atlas_post_visa_category option", has_text=category)
-        expect(category_option).to_have_count(1)  # the cascade filled it after the post
+        expect(category_option).to_have_count(1, timeout=15_000)  # the cascade filled it after the post
         self.choose("#atlas_post_visa_category", category)
         box = self.page.get_by_label(visa_class, exact=True)
         expect(box).to_be_visible()
