@@ -367,7 +367,15 @@ class AccountRunner:
         self.status = 200
         self.pacer.back_off(self.pacer.pause)
         self.check_stop()
-        self.goto(self._last_portal_url or self.home_url())
+        self.goto(self._retry_url())
+
+    def _retry_url(self) -> str:
+        """Where to try again: the page that failed if its address is a page of the portal (an
+        error served after the portal took a submission), else the last page filled."""
+        known = {path for spec in self.portal_map.pages.values() for path in spec.paths}
+        if self.page.url.startswith(self.base_url) and portal_path(self.page.url) in known:
+            return self.page.url
+        return self._last_portal_url or self.home_url()
 
     # --- Power Pages ----------------------------------------------------------------------
 

@@ -116,6 +116,9 @@ class Walker:
         self.choose("#atlas_mobile_phone_country_code", "China (+86)")
 
     def choose_visa(self, post: str, category: str, visa_class: str) -> None:
+        # The cascade's script runs at the end of the document: a person cannot choose before it is
+        # there, but a test could (the select is visible while the rest of the page still parses).
+        self.page.wait_for_load_state("domcontentloaded")
         post_select = self.page.locator("#atlas_post")
         if post_select.is_enabled():
             self.choose("#atlas_post", post)
