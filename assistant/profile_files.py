@@ -122,12 +122,7 @@ def parse_group_text(text: str, file: str = "<input>", *, today: date | None = N
     today = today or date.today()
     problems: list[Problem] = []
     try:
-        loader = _TextLoader(text)
-        try:
-            node = loader.get_single_node()
-            data = loader.construct_document(node) if node is not None else None
-        finally:
-            loader.dispose()
+        node, data = _TextLoader.read(text)
     except YamlRefused as exc:
         return None, [Problem(message=exc.message, fix=exc.fix, file=file, line=exc.mark.line + 1)]
     except yaml.YAMLError as exc:

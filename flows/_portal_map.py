@@ -276,12 +276,7 @@ def _parse(text: str, file: str) -> tuple[Any, dict[YamlPath, int]]:
     problems: list[MapProblem] = []
     lines: dict[YamlPath, int] = {}
     try:
-        loader = _TextLoader(text)
-        try:
-            node = loader.get_single_node()
-            data = loader.construct_document(node) if node is not None else None
-        finally:
-            loader.dispose()
+        node, data = _TextLoader.read(text)
     except YamlRefused as exc:
         raise _invalid([MapProblem(file, exc.message, exc.fix, line=exc.mark.line + 1)]) from None
     except yaml.YAMLError as exc:

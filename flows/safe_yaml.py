@@ -34,6 +34,16 @@ class TextLoader(yaml.SafeLoader):
         super().__init__(stream)
         self._depth = 0
 
+    @classmethod
+    def read(cls, text: str) -> tuple[yaml.Node | None, object]:
+        """The document's node (for line numbers) and its data; YamlRefused or YAMLError."""
+        loader = cls(text)
+        try:
+            node = loader.get_single_node()
+            return node, (loader.construct_document(node) if node is not None else None)
+        finally:
+            loader.dispose()
+
     def compose_node(self, parent: yaml.Node | None, index: object) -> yaml.Node:
         event = self.peek_event()
         if isinstance(event, yaml.AliasEvent):

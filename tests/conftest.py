@@ -107,6 +107,15 @@ def _own_state_folder(tmp_path_factory: pytest.TempPathFactory) -> Iterator[None
         yield
 
 
+@pytest.fixture(scope="module")
+def shared_page(browser: Any) -> Iterator[Any]:
+    """One page for a module's HTML snippets (page-level tests override ``page`` with it):
+    a new browser context per test costs about a second."""
+    context = browser.new_context()
+    yield context.new_page()
+    context.close()
+
+
 @pytest.fixture(scope="session")
 def mock_server() -> Iterator[Any]:
     """One mock portal for the session; tests reset it (see ``portal``)."""

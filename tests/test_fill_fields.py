@@ -19,14 +19,6 @@ from flows._specs import FieldSpec, OptionTexts
 from flows._xhr import XhrRetry
 
 
-@pytest.fixture(scope="module")
-def shared_page(browser: Any) -> Iterator[Any]:
-    """One page for the module's snippets: a new context per test costs about a second."""
-    context = browser.new_context()
-    yield context.new_page()
-    context.close()
-
-
 @pytest.fixture()
 def page(shared_page: Any) -> Iterator[Any]:
     """The module's page, on a fresh document (no script, timer, route or tag of another test)."""

@@ -6,7 +6,6 @@ way of finding, each widget kind, the honeypot in every disguise, the tags the p
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from typing import Any
 
 import pytest
@@ -91,14 +90,6 @@ VISA_CLASS_RADIOS = """
   <div><input type="radio" id="c3" name="ctl00$Content$atlas_visa_class" value="g-3" checked><label for="c3">B2</label></div>
 </div>
 """
-
-
-@pytest.fixture(scope="module")
-def shared_page(browser: Any) -> Iterator[Any]:
-    """One page for the module's snippets: a new context per test costs about a second."""
-    context = browser.new_context()
-    yield context.new_page()
-    context.close()
 
 
 @pytest.fixture()
