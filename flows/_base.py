@@ -26,11 +26,6 @@ def portal_path(url: str) -> str:
     return (rest or "").strip("/")
 
 
-def page_locale(url: str) -> str | None:
-    match = LOCALE_PATH.match(urlparse(url).path)
-    return match.group("locale") if match else None
-
-
 def query_value(url: str, name: str) -> str | None:
     values = parse_qs(urlparse(url).query).get(name)
     return values[0] if values else None

@@ -12,7 +12,6 @@ that is not a :class:`UstdError` is a bug and may show a traceback. The tree::
     ├── PortalMapInvalid           2  the staff's portal map file is wrong (file, line, fix)
     ├── RunInterrupted           130  Ctrl-C stopped the run at a safe point
     └── FlowError                  3  a page could not be filled or misbehaved
-        ├── FieldNotFound             neither the field's id nor its label is on the page
         ├── InvisibleField            a field a person cannot see (a honeypot) was left alone
         ├── PortalRejected            the portal refused a page, in its own words
         ├── UnexpectedPage            the portal showed a page nobody knows
@@ -112,17 +111,6 @@ class FlowError(UstdError):
     """A page could not be filled or did not behave as the portal normally does."""
 
     exit_code = 3
-
-
-class FieldNotFound(FlowError):
-    """Neither the real field id nor its label is on the page: the portal may have changed."""
-
-    def __init__(self, field_id: str, url: str) -> None:
-        super().__init__(
-            f"The field {field_id!r} is not on {url}.",
-            hint="The portal's page may have changed; run against the mock portal to compare.",
-        )
-        self.field_id = field_id
 
 
 class InvisibleField(FlowError):
