@@ -37,21 +37,13 @@ from flows._xhr import XhrRetry
 from flows.errors import ApplicantFailed, FlowError, PortalRejected, RunInterrupted, UnexpectedPage
 from flows.interstitials import is_waiting_room
 from flows.pages import page_object
-from flows.recognise import best_page, look
+from flows.recognise import Look, best_page, look
 from flows.screenshot import empty_secret_boxes, secret_free_screenshot
 
 PAST_PAYMENT_PATHS = {"receipt", "ofc-schedule", "schedule", "appointment_confirmation"}
 MAX_SERVER_ERRORS = 3
 WAITING_ROOM_PATIENCE_SECONDS = 30 * 60
 INTERRUPTIONS = ("server_error", "too_many_requests", "waiting_room")
-
-# Which person a page who names a dependent is about: their name as the page may show it.
-_WHO_IS_SHOWN = """([passportId]) => {
-    const box = passportId ? document.getElementById(passportId) : null;
-    const main = document.querySelector('main, #content, .page-copy, body') || document.body;
-    return {text: (main.innerText || '').slice(0, 20000), passport: box ? (box.value || '') : ''};
-}"""
-
 
 class _Stop(Exception):
     """Internal: the account reached the point where a person takes over."""
@@ -92,10 +84,14 @@ class AccountRunner:
     _server_errors: int = field(default=0, init=False)
     _last_portal_url: str | None = field(default=None, init=False)
     _shot_count: int = field(default=0, init=False)
+    _navigations: int = field(default=0, init=False)  # documents loaded in the main frame so far
+    _seen: tuple[int, Look] | None = field(default=None, init=False)  # the last look, and when
+    _next_screen: tuple[int, str] | None = field(default=None, init=False)  # named after a submit
     xhr: XhrRetry = field(init=False)
 
     def __post_init__(self) -> None:
         self.xhr = XhrRetry(back_off=self._xhr_back_off)
+        self.page.on("framenavigated", self._count_navigation)  # a look is good for one document
         for applicant in self.entry.applicants:
             coverage.seed(self.applicant(applicant), coverage.expected_values(self.entry, applicant, self.portal_map))
         self.applicant_fields = tuple(
@@ -123,7 +119,7 @@ class AccountRunner:
         raise FlowError(f"{self.entry.username}: the portal kept showing pages without reaching payment.")
 
     def _step(self) -> None:
-        screen = self.recognise()
+        screen = self._screen_named_after_submit() or self.recognise()
         logger.debug("{account}: {screen} at {url}", account=self.entry.account_id, screen=screen, url=self.page.url)
         self.screen = screen
         handler = HANDLERS.get(screen)
@@ -134,7 +130,7 @@ class AccountRunner:
     def recognise(self) -> str:
         """Name the page the portal shows now: an interstitial by its text or status, else the
         portal page whose landmarks, headings and path it shows most strongly."""
-        seen = look(self.page, self.portal_map)
+        seen = self.look()
         if seen.interstitial == "waiting_room":
             return "waiting_room"
         if self.status == 429 or seen.interstitial == "too_many_requests":
@@ -146,6 +142,32 @@ class AccountRunner:
         if seen.path in PAST_PAYMENT_PATHS:
             return "past_payment"
         return best_page(seen, self.portal_map) or "unknown"
+
+    def look(self) -> Look:
+        """What the page shows now (one round trip), kept for whose-page-is-it until the next load."""
+        passport = self._spec("passport_number")
+        seen = look(self.page, self.portal_map, passport.id if passport else None)
+        self._seen = (self._navigations, seen)
+        return seen
+
+    def _last_look(self) -> Look:
+        """The look taken on this document, else a new one. The values a page shows change as
+        it is filled, but not the name or passport number it shows on loading."""
+        if self._seen is not None and self._seen[0] == self._navigations:
+            return self._seen[1]
+        return self.look()
+
+    def _screen_named_after_submit(self) -> str | None:
+        """The page a submission landed on, named right after it loaded: looking again at the
+        same document before doing anything on it would only repeat the round trip."""
+        named, self._next_screen = self._next_screen, None
+        if named is not None and named[0] == self._navigations:
+            return named[1]
+        return None
+
+    def _count_navigation(self, frame: object) -> None:
+        if frame == self.page.main_frame:
+            self._navigations += 1
 
     def _watch_response(self, response: Response) -> None:
         if response.request.is_navigation_request() and response.frame == self.page.main_frame:
@@ -200,11 +222,10 @@ class AccountRunner:
     def _dependent_shown(self) -> ApplicantEntry | None:
         if not self.entry.dependents:
             return None
-        passport_spec = self._spec("passport_number")
-        seen = self.page.evaluate(_WHO_IS_SHOWN, [passport_spec.id if passport_spec else None])
-        text = " ".join(str(seen["text"]).casefold().split())
+        seen = self._last_look()
+        text = " ".join(seen.text.casefold().split())
         for dependent in self.entry.dependents:
-            if seen["passport"] and seen["passport"].strip().casefold() == dependent.applicant.passport_number.casefold():
+            if seen.passport and seen.passport.strip().casefold() == dependent.applicant.passport_number.casefold():
                 return dependent
         for dependent in self.entry.dependents:
             first, last = dependent.applicant.first_name.casefold(), dependent.applicant.last_name.casefold()
@@ -275,6 +296,7 @@ class AccountRunner:
             self.check_stop(f"before submitting the {flow.name} page")
             flow.submit()
         after = self.recognise()
+        self._next_screen = (self._navigations, after)
         if after in INTERRUPTIONS and not _moved_on(url, self.page.url):
             return  # not stored: the runner waits or retries, then the page is filled again
         # (an interstitial at another address: the portal took the page and failed the next one)

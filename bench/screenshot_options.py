@@ -53,6 +53,15 @@ FORM = """() => {
             width: Math.ceil(r.width), height: Math.ceil(r.height)};
 }"""
 
+# The page's main content (Power Pages' #mainContent): headings, messages and the form, without
+# the site's banner, menus and footer.
+MAIN = """() => {
+    const el = document.querySelector('#mainContent, main, [role=main]') || document.documentElement;
+    const r = el.getBoundingClientRect();
+    return {x: Math.floor(r.left + scrollX), y: Math.floor(r.top + scrollY),
+            width: Math.ceil(r.width), height: Math.ceil(r.height)};
+}"""
+
 VIEWPORT = "() => ({x: scrollX, y: scrollY, width: innerWidth, height: innerHeight})"
 
 Shot = Callable[[Page, Path], None]
@@ -110,6 +119,7 @@ def options() -> dict[str, Shot]:
         "cdp full scale .5 q80 fast": lambda p, out: _cdp_shot(p, out, quality=80, fast=True, scale=0.5),
         "cdp full png fast": lambda p, out: _cdp_shot(p, out, quality=None, fast=True),
         "cdp form clip q70 fast": lambda p, out: _cdp_shot(p, out, quality=70, fast=True, size=p.evaluate(FORM)),
+        "cdp main clip q70 fast": lambda p, out: _cdp_shot(p, out, quality=70, fast=True, size=p.evaluate(MAIN)),
         "cdp form clip scale .75 q70 fast": lambda p, out: _cdp_shot(
             p, out, quality=70, fast=True, scale=0.75, size=p.evaluate(FORM)),
         "blank+restore round trips only": lambda p, out: _blank_restore_only(p),

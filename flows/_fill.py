@@ -296,12 +296,13 @@ def fill_fields(
     if not wanted:
         return []
     filler = _Filler(page, values, xhr, secret_keys, timeout_ms, labels)
-    todo, probes = wanted, probe_many(page, wanted, labels=labels)
+    todo, probes = wanted, probe_many(page, wanted, labels=labels, absent=())
     for extra in range(EXTRA_PASSES + 1):
         todo, look_again = filler.fill_pass(todo, probes)
         if not todo or not look_again or extra == EXTRA_PASSES:
             break
-        probes = probe_many(page, todo, labels=labels)
+        absent = {spec.key for spec in todo if probes.get(spec.key) is None}
+        probes = probe_many(page, todo, labels=labels, absent=absent)
     for spec in todo:
         if spec.key in filler.outcomes:
             continue

@@ -15,7 +15,7 @@ person cannot see (the honeypot, a hidden section) is reported hidden and never 
 from __future__ import annotations
 
 import re
-from collections.abc import Mapping, Sequence
+from collections.abc import Collection, Mapping, Sequence
 from dataclasses import dataclass
 from types import MappingProxyType
 from typing import Any
@@ -93,6 +93,29 @@ def selector_of(key: str) -> str:
     return f'[data-ustd-key="{_css_string(key)}"]'
 
 
+# Whether a control (or a label for one) was added to the document since the last full probe.
+# Fields absent from a page are looked for again after an action only if one was: a cascade
+# that only fills a list's options draws no new field. ``absent`` is null for a partial probe
+# (it neither skips nor re-arms the watch).
+_WATCH_JS = r"""
+const NEW_FIELD = 'input,select,textarea,[role=combobox],[role=radiogroup],[role=group],label,fieldset,legend';
+let specs = allSpecs;
+if (absent !== null) {
+    const watch = window.__ustdWatch;
+    if (watch && !watch.added) specs = allSpecs.filter((s) => !absent.includes(s.key));
+    if (!watch) {
+        window.__ustdWatch = {added: false};
+        new MutationObserver((records) => {
+            for (const record of records) for (const node of record.addedNodes) {
+                if (node.nodeType === 1 && !['OPTION', 'OPTGROUP'].includes(node.tagName)
+                    && (node.matches(NEW_FIELD) || node.querySelector(NEW_FIELD))) { window.__ustdWatch.added = true; return; }
+            }
+        }).observe(document.documentElement, {childList: true, subtree: true});
+    }
+    window.__ustdWatch.added = false;
+}
+"""
+
 # Shared helpers of the page scripts: the same normalisation as _options.normalise.
 _JS_HELPERS = r"""
 const norm = (s) => {
@@ -158,8 +181,9 @@ const valueOf = (kind, target, members) => {
 """
 
 _PROBE_JS = (
-    "(specs) => {\n"
+    "([allSpecs, absent]) => {\n"
     + _JS_HELPERS
+    + _WATCH_JS
     + f"const stateOf = {_STATE_OF};\n"
     + r"""
 // _STATE_OF looks at the element itself; a honeypot's container may be what is transparent or
@@ -502,13 +526,19 @@ def _probe_of(key: str, raw: dict[str, Any] | None) -> Probe | None:
 
 
 def probe_many(
-    page: Page, specs: Sequence[FieldSpec], *, labels: Mapping[str, Sequence[str]] = _NO_LABELS
+    page: Page, specs: Sequence[FieldSpec], *, labels: Mapping[str, Sequence[str]] = _NO_LABELS,
+    absent: Collection[str] | None = None,
 ) -> dict[str, Probe | None]:
     """Every field of ``specs`` as the page shows it now (None: not on the page), in ONE
-    round trip; ``labels`` adds runtime label texts per key (a security question's text)."""
+    round trip; ``labels`` adds runtime label texts per key (a security question's text).
+
+    A whole-page look passes ``absent``: the keys the last whole-page look on this document did
+    not find, looked for again only if a field was drawn since (else reported absent as they
+    were: a cascade filling a list draws no field). A partial look (None) looks for everything."""
     if not specs:
         return {}
-    raw = page.evaluate(_PROBE_JS, [_spec_payload(spec, labels.get(spec.key, ())) for spec in specs])
+    payload = [_spec_payload(spec, labels.get(spec.key, ())) for spec in specs]
+    raw = page.evaluate(_PROBE_JS, [payload, None if absent is None else sorted(absent)])
     return {spec.key: _probe_of(spec.key, raw.get(spec.key)) for spec in specs}
 
 

@@ -2,8 +2,8 @@
 
 A portal that renames a path, merges two wizard steps or serves an error page with status
 200 is still read right, because no single signal decides. Everything is read in one round
-trip: the interstitial text, the document title and headings, and which of every page's
-landmark elements are present.
+trip: the interstitial text, the document title and headings, which of every page's landmark
+elements are present, and the text and passport number that tell whose page it is.
 """
 
 from __future__ import annotations
@@ -17,15 +17,18 @@ from flows._base import portal_path
 from flows._specs import PageSpec, PortalMap
 from flows.interstitials import interstitial
 
-_LOOK = """([landmarks]) => {
+_LOOK = """([landmarks, passportId]) => {
     const text = sel => Array.from(document.querySelectorAll(sel)).slice(0, 3).map(el => el.innerText).join(' ');
     const present = landmarks.filter(css => { try { return !!document.querySelector(css); } catch (e) { return false; } });
     const headings = Array.from(document.querySelectorAll('h1, h2, .page-heading, legend'))
         .slice(0, 12).map(el => el.innerText);
+    const main = document.querySelector('main, #content, .page-copy, body') || document.body;
+    const box = passportId ? document.getElementById(passportId) : null;
     return {
         interstitial: [document.title, text('h1'), text('[role=alert], .alert-danger'),
                        text('div.dialog[role=main]'), text('#cf-waiting-room')].join(' '),
         title: document.title, headings, present,
+        text: main ? (main.innerText || '').slice(0, 20000) : '', passport: box ? (box.value || '') : '',
     };
 }"""
 
@@ -47,6 +50,8 @@ class Look:
     title: str
     headings: tuple[str, ...]
     present: frozenset[str]
+    text: str = ""  # the main content's text, as a person reads it (whose page this is)
+    passport: str = ""  # the value of the passport-number box, if the page has one
 
     def score(self, spec: PageSpec) -> int:
         """How strongly the page shows ``spec``: landmarks, a title or heading, the path."""
@@ -61,15 +66,19 @@ class Look:
         return score
 
 
-def look(page: Page, portal_map: PortalMap) -> Look:
+def look(page: Page, portal_map: PortalMap, passport_id: str | None = None) -> Look:
+    """One look at the page: enough to name it and to tell whose page it is (``passport_id``:
+    the box whose value names the applicant)."""
     landmarks = sorted({css for spec in portal_map.pages.values() for css in spec.landmarks})
-    seen = page.evaluate(_LOOK, [landmarks])
+    seen = page.evaluate(_LOOK, [landmarks, passport_id])
     return Look(
         interstitial=interstitial(seen["interstitial"]),
         path=portal_path(page.url),
         title=seen["title"] or "",
         headings=tuple(seen["headings"]),
         present=frozenset(seen["present"]),
+        text=str(seen.get("text") or ""),
+        passport=str(seen.get("passport") or ""),
     )
 
 
