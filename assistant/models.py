@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import difflib
 import re
+import unicodedata
 from datetime import date, datetime
 from typing import Annotated, Any
 
@@ -28,17 +29,23 @@ from pydantic_core import PydanticCustomError
 from assistant.choices import (
     COUNTRIES,
     MAINLAND_PROVINCES,
+    NO_PREVIOUS_VISA,
+    PICKUP_LOCATIONS,
+    PREMIUM_LOCATIONS,
     SECURITY_QUESTIONS,
+    VISA_CLASSES,
     VISA_TYPE,
     DeliveryOption,
     Gender,
     Language,
     PickupLocation,
+    PremiumLocation,
     Post,
     Priority,
     Relation,
     VisaCategory,
     VisaClass,
+    canonical,
 )
 from assistant.problems import Path, Problem
 
@@ -51,6 +58,37 @@ def portal_date(value: date) -> str:
 def _fail(message: str, fix: str) -> PydanticCustomError:
     # Braces would be read as placeholders by pydantic; none of our messages need them.
     return PydanticCustomError("ustd", message.replace("{", "(").replace("}", ")"), {"fix": fix})
+
+
+# --- choices: the portal's own words accepted ----------------------------------------------
+
+
+def portal_words(list_name: str) -> BeforeValidator:
+    """Read any wording of a choice (canonical, as the portal shows it in either locale, or an
+    alias; case, width and spacing aside) as the canonical value, so files and spreadsheets may
+    copy the portal's text (中文(中国), Hong Kong SAR, 配偶) and the model stores one value. An
+    unknown wording passes through unchanged for the type's own check to refuse."""
+
+    def to_value(value: Any) -> Any:
+        if isinstance(value, str):
+            found = canonical(list_name, value)
+            if found is not None:
+                return found
+        return value
+
+    return BeforeValidator(to_value)
+
+
+PostChoice = Annotated[Post, portal_words("posts")]
+CategoryChoice = Annotated[VisaCategory, portal_words("categories")]
+ClassChoice = Annotated[VisaClass, portal_words("classes")]
+PriorityChoice = Annotated[Priority, portal_words("priorities")]
+GenderChoice = Annotated[Gender, portal_words("genders")]
+RelationChoice = Annotated[Relation, portal_words("relations")]
+LanguageChoice = Annotated[Language, portal_words("languages")]
+DeliveryOptionChoice = Annotated[DeliveryOption, portal_words("delivery_options")]
+PickupChoice = Annotated[PickupLocation, portal_words("pickup_locations")]
+PremiumLocationChoice = Annotated[PremiumLocation, portal_words("premium_locations")]
 
 
 # --- scalar types -------------------------------------------------------------------------
@@ -186,6 +224,7 @@ def _check_country(value: str) -> str:
 
 Country = Annotated[
     str,
+    portal_words("countries"),
     StringConstraints(strip_whitespace=True),
     AfterValidator(_check_country),
     WithJsonSchema({"type": "string", "enum": list(COUNTRIES)}),
@@ -222,6 +261,85 @@ def _check_ds160(value: str) -> str:
 
 
 Ds160Number = Annotated[str, StringConstraints(strip_whitespace=True), AfterValidator(_check_ds160)]
+
+_SEPARATORS = re.compile(r"[\s\-_./]+")
+
+
+def _compact_upper(value: Any) -> Any:
+    """Spaces, hyphens and case as people copy an id from a form: 'n 001-234-5678' -> N0012345678."""
+    value = _text_from_number(value)
+    if isinstance(value, str):
+        return _SEPARATORS.sub("", unicodedata.normalize("NFKC", value)).upper()
+    return value
+
+
+_SEVIS = re.compile(r"^N\d{10}$")
+
+
+def _check_sevis(value: str) -> str:
+    if _SEVIS.match(value):
+        return value
+    if re.fullmatch(r"\d{10}", value):
+        raise _fail("is missing the leading N of a SEVIS ID", f"write N{value}")
+    raise _fail(
+        "is not a SEVIS ID (N followed by 10 digits, e.g. N0012345678)",
+        "copy it from the top of the applicant's own Form I-20 or DS-2019",
+    )
+
+
+SevisId = Annotated[str, BeforeValidator(_compact_upper), AfterValidator(_check_sevis)]
+
+_RECEIPT = re.compile(r"^[A-Z]{3}\d{10}$")
+
+
+def _check_receipt(value: str) -> str:
+    if _RECEIPT.match(value):
+        return value
+    raise _fail(
+        "is not a petition receipt number (3 letters and 10 digits, e.g. EAC2490012345)",
+        "copy the Receipt Number from the Form I-797 approval notice",
+    )
+
+
+ReceiptNumber = Annotated[str, BeforeValidator(_compact_upper), AfterValidator(_check_receipt)]
+
+
+def _check_petitioner(value: str) -> str:
+    if _CJK.search(value):
+        raise _fail("uses Chinese characters", "write the petitioner's name in English, as on the Form I-797")
+    return value
+
+
+PetitionerName = Annotated[
+    str, StringConstraints(strip_whitespace=True, min_length=1, max_length=100), AfterValidator(_check_printable),
+    AfterValidator(_check_petitioner),
+]
+
+
+def _previous_class(value: Any) -> Any:
+    """A class code in any of its wordings, or "none" (no previous U.S. visa)."""
+    if isinstance(value, str):
+        if value.strip().casefold() in (NO_PREVIOUS_VISA, "无", "没有"):
+            return NO_PREVIOUS_VISA
+        return canonical("classes", value) or value.strip()
+    return value
+
+
+def _check_previous_class(value: str) -> str:
+    if value == NO_PREVIOUS_VISA or value in VISA_CLASSES:
+        return value
+    guess = next(iter(difflib.get_close_matches(value.upper(), VISA_CLASSES, 1)), None)
+    raise _fail(
+        "is not a visa class the portal lists, nor none",
+        (f"did you mean {guess}? " if guess else "")
+        + "write the class printed on the previous visa (e.g. B1/B2, F-1), or none if there was none",
+    )
+
+
+PreviousVisaClass = Annotated[
+    str, BeforeValidator(_previous_class), AfterValidator(_check_previous_class),
+    WithJsonSchema({"type": "string", "enum": [NO_PREVIOUS_VISA, *VISA_CLASSES]}),
+]
 
 _POSTAL_ANY = re.compile(r"^[A-Za-z0-9][A-Za-z0-9 \-]{1,9}$")
 
@@ -310,7 +428,7 @@ def _check_questions(value: list[str]) -> list[str]:
 
 
 SecurityQuestions = Annotated[
-    list[Annotated[str, StringConstraints(strip_whitespace=True)]],
+    list[Annotated[str, portal_words("security_questions"), StringConstraints(strip_whitespace=True)]],
     Field(min_length=3, max_length=3),
     AfterValidator(_check_questions),
     WithJsonSchema(
@@ -363,10 +481,23 @@ class Passport(_Model):
 
 
 class VisaOptions(_Model):
-    post: Post = Field(description="Embassy/Consulate/OFC; must equal the group's post")
-    category: VisaCategory = Field(description="Post Visa Category")
-    visa_class: VisaClass = Field(description="Must belong to the category")
-    priority: Priority = "Regular"
+    """Visa Options and Additional Options. Which of the class's extra fields are required comes
+    from flows/choices.yaml (``required_fields``); :mod:`assistant.rules` checks it."""
+
+    post: PostChoice = Field(description="Embassy/Consulate/OFC; must equal the group's post")
+    category: CategoryChoice = Field(description="Post Visa Category")
+    visa_class: ClassChoice = Field(description="Must belong to the category")
+    priority: PriorityChoice = "Regular"
+    sevis_id: SevisId | None = Field(
+        None, description="Students and exchange visitors (F, J, M classes, dependents too): N + 10 digits, "
+        "from the applicant's own I-20 / DS-2019",
+    )
+    petition_receipt_number: ReceiptNumber | None = Field(
+        None, description="Petition-based workers: 3 letters + 10 digits, from the Form I-797 notice",
+    )
+    petitioner_name: PetitionerName | None = Field(
+        None, description="Petition-based workers: the petitioning employer, as on the Form I-797",
+    )
 
     @property
     def visa_type(self) -> str:
@@ -385,13 +516,57 @@ class DeliveryAddress(_Model):
 
 
 class Delivery(_Model):
-    """Document delivery: home delivery to a Chinese address, or a CITIC pickup location."""
+    """Document delivery: home delivery to a Chinese address (Premium Delivery), a free CITIC
+    pickup location (Pick Up), or any other CITIC branch for a fee (Premium Location)."""
 
-    option: DeliveryOption
-    pickup_location: PickupLocation | None = Field(
-        None, description="CITIC location city, for Premium Location and Pick Up"
+    option: DeliveryOptionChoice
+    pickup_location: PickupChoice | None = Field(
+        None, description="Pick Up only: the free CITIC location's city, one of " + ", ".join(PICKUP_LOCATIONS)
+    )
+    premium_location: PremiumLocationChoice | None = Field(
+        None, description="Premium Location only: the CITIC branch's city, one of " + ", ".join(PREMIUM_LOCATIONS)
     )
     address: DeliveryAddress | None = Field(None, description="For Premium Delivery only")
+
+
+def _yes_no(value: Any) -> Any:
+    """是 / 否 as the zh-CN portal labels its radios, besides yes/no/true/false."""
+    if isinstance(value, str):
+        return {"是": "yes", "否": "no"}.get(value.strip(), value)
+    return value
+
+
+YesNo = Annotated[bool, BeforeValidator(_yes_no)]
+
+
+class TravelHistory(_Model):
+    """Facts the Interview Waiver questions are answered from. Every fact is optional: an empty
+    (unknown) fact is never guessed; a question that needs it stops the run for a person."""
+
+    previous_visa_class: PreviousVisaClass | None = Field(
+        None, description="Class of the most recent U.S. visa (e.g. B1/B2), none if there was none, "
+        "empty if not known",
+    )
+    previous_visa_issue_date: IsoDate | None = Field(None, description="Empty when there was none")
+    previous_visa_expiry_date: IsoDate | None = Field(None, description="Empty when there was none")
+    ever_refused_us_visa: YesNo | None = Field(None, description="yes/no: ever refused a U.S. visa")
+    previous_visa_lost_or_stolen: YesNo | None = Field(
+        None, description="yes/no: a U.S. visa ever lost, stolen, cancelled or revoked"
+    )
+
+    @property
+    def had_previous_visa(self) -> bool | None:
+        """True: a previous U.S. visa of previous_visa_class; False: none; None: not known."""
+        if self.previous_visa_class is None:
+            return None
+        return self.previous_visa_class != NO_PREVIOUS_VISA
+
+    def unknown_facts(self) -> list[str]:
+        """The facts left empty (the waiver questions that need them cannot be answered)."""
+        facts = ["previous_visa_class", "ever_refused_us_visa", "previous_visa_lost_or_stolen"]
+        if self.had_previous_visa:
+            facts += ["previous_visa_issue_date", "previous_visa_expiry_date"]
+        return [f for f in facts if getattr(self, f) is None]
 
 
 class Account(_Model):
@@ -409,7 +584,7 @@ class Applicant(_Model):
     id: Slug = Field(description="Stable slug; prefixes the keyring entries and report keys")
     surname: LatinName = Field(description="Last name, capitals, as in the passport")
     given_name: LatinName = Field(description="First name(s), capitals, as in the passport")
-    gender: Gender
+    gender: GenderChoice
     birth_date: IsoDate
     country_of_birth: Country
     nationality: Country
@@ -421,12 +596,15 @@ class Applicant(_Model):
     mobile_phone: Phone
     email: Email
     contact_email: Email | None = Field(None, description="Defaults to email")
-    preferred_language: Language = "zh-CN"
+    preferred_language: LanguageChoice = "zh-CN"
     mailing: MailingAddress
     passport: Passport
     visa: VisaOptions
     ds160_number: Ds160Number
     delivery: Delivery | None = None
+    travel_history: TravelHistory | None = Field(
+        None, description="Facts for the Interview Waiver questions (categories that offer waivers)"
+    )
 
     @property
     def full_name(self) -> str:
@@ -454,7 +632,7 @@ class Primary(Applicant):
 
 
 class Dependent(Applicant):
-    relation: Relation
+    relation: RelationChoice
 
 
 class Group(_Model):
@@ -463,7 +641,7 @@ class Group(_Model):
     name: Annotated[
         str, StringConstraints(strip_whitespace=True, min_length=1, max_length=100), AfterValidator(_check_printable)
     ]
-    post: Post
+    post: PostChoice
     travel_date: IsoDate
     primary: Primary
     dependents: list[Dependent] = Field(default_factory=list, max_length=30)

@@ -20,7 +20,7 @@ from flows.safe_yaml import TextLoader, YamlRefused
 from assistant.limits import GROUP_FILE_BYTES, MAX_YAML_DEPTH, read_bounded, size_of, too_big
 from assistant.models import Dependent, Group, Primary, parse_iso_date, validation_problems
 from assistant.problems import Path, Problem, errors, profile_invalid
-from assistant.choices import POSTS
+from assistant.choices import canonical
 from assistant.rules import check_applicant, check_group, check_members
 
 SCHEMA_HINT = "# yaml-language-server: $schema=group.schema.json\n"
@@ -93,7 +93,7 @@ def _strip_secrets(data: Any, path: Path, found: list[Path]) -> Any:
     return data
 
 
-def _partial_checks(data: dict[str, Any], today: date) -> list[Problem]:
+def partial_checks(data: dict[str, Any], today: date) -> list[Problem]:
     """When the group does not parse, still run the rules on each applicant that does."""
     out: list[Problem] = []
     try:
@@ -112,7 +112,8 @@ def _partial_checks(data: dict[str, Any], today: date) -> list[Problem]:
             continue
         members.append((prefix, applicant))
         out.extend(check_applicant(applicant, prefix, travel_date=travel_date, today=today))
-    post = data.get("post") if data.get("post") in POSTS else None
+    raw_post = data.get("post")
+    post = canonical("posts", raw_post) if isinstance(raw_post, str) else None  # the portal's words too
     out.extend(check_members(members, post=post))
     return out
 
@@ -164,7 +165,7 @@ def validate_data(
         group = Group.model_validate(data)
     except ValidationError as exc:
         problems.extend(validation_problems(exc))
-        problems.extend(_partial_checks(data, today))
+        problems.extend(partial_checks(data, today))
     if group is not None:
         problems.extend(check_group(group, today))
 

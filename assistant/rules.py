@@ -10,8 +10,18 @@ import re
 from collections.abc import Iterable
 from datetime import date
 
-from assistant.choices import CLASSES_BY_CATEGORY, PICKUP_LOCATIONS, PREMIUM_DELIVERY
-from assistant.models import Applicant, Delivery, Group
+from assistant.choices import (
+    CLASS_FIELDS,
+    CLASSES_BY_CATEGORY,
+    PICK_UP,
+    PICKUP_LOCATIONS,
+    PREMIUM_DELIVERY,
+    PREMIUM_LOCATION,
+    PREMIUM_LOCATIONS,
+    required_fields,
+    waiver_offered,
+)
+from assistant.models import Applicant, Delivery, Group, TravelHistory
 from assistant.problems import Path, Problem, format_path
 
 SIX_MONTHS_DAYS = 183
@@ -125,8 +135,77 @@ def check_applicant(
             add(("passport", "number"), "does not look like a Chinese passport number (e.g. E12345678, EA1234567)",
                 "check it against the passport", severity="warning")
 
+    out.extend(check_class_fields(a, prefix))
+    out.extend(check_travel_history(a, prefix, today=today))
     if a.delivery is not None:
         out.extend(check_delivery(a.delivery, a, prefix + ("delivery",)))
+    return out
+
+
+CLASS_FIELD_FIX: dict[str, str] = {
+    "sevis_id": "add visa.sevis_id: N followed by 10 digits, from the applicant's own Form I-20 or "
+    "DS-2019 (a spouse or child has their own)",
+    "petition_receipt_number": "add visa.petition_receipt_number: the Receipt Number on the Form I-797 "
+    "approval notice, e.g. EAC2490012345",
+    "petitioner_name": "add visa.petitioner_name: the petitioning employer, as on the Form I-797",
+}
+"""How to fill each field a class may require (which class requires what is data: flows/choices.yaml)."""
+
+
+def check_class_fields(a: Applicant, prefix: Path) -> list[Problem]:
+    """The Additional Options fields the visa class requires, and none it does not take."""
+    out: list[Problem] = []
+    needed = required_fields(a.visa.visa_class)
+    for name in CLASS_FIELDS:
+        given = getattr(a.visa, name) is not None
+        if name in needed and not given:
+            out.append(Problem(message=f"is required for visa class {a.visa.visa_class}",
+                               fix=CLASS_FIELD_FIX[name], path=prefix + ("visa", name)))
+        elif given and name not in needed:
+            out.append(Problem(message=f"is not asked for visa class {a.visa.visa_class}",
+                               fix="remove it, or check the visa class", path=prefix + ("visa", name)))
+    return out
+
+
+def check_travel_history(a: Applicant, prefix: Path, *, today: date) -> list[Problem]:
+    """The previous-visa facts agree with each other and the calendar; a category whose Interview
+    Waiver page asks questions is warned about every fact left unknown (the run stops there)."""
+    out: list[Problem] = []
+    th = a.travel_history
+    at = prefix + ("travel_history",)
+
+    def add(field: str, message: str, fix: str, severity: str = "error") -> None:
+        out.append(Problem(message=message, fix=fix, path=at + ((field,) if field else ()), severity=severity))  # type: ignore[arg-type]
+
+    if th is not None:
+        issued, expires = th.previous_visa_issue_date, th.previous_visa_expiry_date
+        if th.had_previous_visa is False:
+            for name in ("previous_visa_issue_date", "previous_visa_expiry_date"):
+                if getattr(th, name) is not None:
+                    add(name, "gives a date, but previous_visa_class says there was no previous U.S. visa",
+                        "remove the date, or write the previous visa's class in previous_visa_class")
+            if th.previous_visa_lost_or_stolen:
+                add("previous_visa_lost_or_stolen",
+                    "is yes, but previous_visa_class says there was no previous U.S. visa",
+                    "check both: a visa lost, stolen, cancelled or revoked is a previous visa (write its class)")
+        elif th.had_previous_visa is None and (issued is not None or expires is not None):
+            add("previous_visa_class", "is empty, but the previous visa's dates are given",
+                "write the class printed on that visa, e.g. B1/B2")
+        if issued is not None:
+            if issued > today:
+                add("previous_visa_issue_date", "is in the future", "copy the issue date from the previous visa")
+            elif issued < a.birth_date:
+                add("previous_visa_issue_date", "is before the birth date", "check it against the previous visa")
+        if issued is not None and expires is not None and expires <= issued:
+            add("previous_visa_expiry_date", f"is not after the issue date ({issued.isoformat()})",
+                "check both dates against the previous visa")
+    if waiver_offered(a.visa.category):
+        unknown = (th or TravelHistory()).unknown_facts()
+        if unknown:
+            add("", f"the Interview Waiver questions of {a.visa.category} are answered from these facts; "
+                f"not given: {', '.join(unknown)}, so the run stops at that page for a person",
+                "add them under travel_history (see profiles/README.md); write none for "
+                "previous_visa_class if there was no previous U.S. visa", severity="warning")
     return out
 
 
@@ -137,10 +216,17 @@ def check_delivery(d: Delivery, a: Applicant, prefix: Path) -> list[Problem]:
     def add(sub: Path, message: str, fix: str, severity: str = "error") -> None:
         out.append(Problem(message=message, fix=fix, path=prefix + sub, severity=severity))  # type: ignore[arg-type]
 
+    if d.option != PICK_UP and d.pickup_location is not None:
+        if d.option == PREMIUM_LOCATION:
+            add(("pickup_location",), "is one of the free Pick Up locations; Premium Location takes premium_location",
+                f"for the free {d.pickup_location} location set option: Pick Up; for a paid branch write "
+                "premium_location (spreadsheet: delivery_premium_location): one of " + ", ".join(PREMIUM_LOCATIONS))
+        else:
+            add(("pickup_location",), f"is only for Pick Up, not {d.option}", "remove it, or change the option to Pick Up")
+    if d.option != PREMIUM_LOCATION and d.premium_location is not None:
+        add(("premium_location",), f"is only for Premium Location, not {d.option}",
+            "remove it, or change the option to Premium Location")
     if d.option == PREMIUM_DELIVERY:
-        if d.pickup_location is not None:
-            add(("pickup_location",), "is only for Premium Location and Pick Up",
-                "remove it, or change the option")
         if d.address is None:
             add(("address",), "Premium Delivery needs the Chinese delivery address",
                 "add address: street, city, state, postal_code (in Chinese)")
@@ -168,9 +254,13 @@ def check_delivery(d: Delivery, a: Applicant, prefix: Path) -> list[Problem]:
         if d.address is not None:
             add(("address",), f"is only used with Premium Delivery, not {d.option}",
                 "remove the address, or change the option to Premium Delivery")
-        if d.pickup_location is None:
-            add(("pickup_location",), f"{d.option} needs a CITIC pickup location",
+        if d.option == PICK_UP and d.pickup_location is None:
+            add(("pickup_location",), "Pick Up needs one of the free CITIC pickup locations",
                 "add pickup_location: one of " + ", ".join(PICKUP_LOCATIONS))
+        elif d.option == PREMIUM_LOCATION and d.premium_location is None and d.pickup_location is None:
+            add(("premium_location",), "Premium Location needs the CITIC branch (for a fee)",
+                "add premium_location: one of " + ", ".join(PREMIUM_LOCATIONS)
+                + " (for the free locations choose Pick Up)")
     return out
 
 
@@ -181,6 +271,8 @@ def _duplicates(members: list[Member], label: str, attr: str, sub: Path) -> Iter
     seen: dict[str, Path] = {}
     for path, a in members:
         shown = attr_value(a, attr)
+        if not shown:
+            continue  # an optional field left out is nobody's duplicate
         value = shown.upper()
         if value in seen:
             yield Problem(
@@ -193,10 +285,11 @@ def _duplicates(members: list[Member], label: str, attr: str, sub: Path) -> Iter
 
 
 def attr_value(a: Applicant, attr: str) -> str:
+    """The text of a (dotted) attribute; empty for an optional one left out."""
     obj: object = a
     for part in attr.split("."):
         obj = getattr(obj, part)
-    return str(obj)
+    return "" if obj is None else str(obj)
 
 
 def members_of(group: Group) -> list[Member]:
@@ -220,6 +313,7 @@ def check_members(members: list[Member], *, post: str | None) -> list[Problem]:
     out.extend(_duplicates(members, "passport number", "passport.number", ("passport", "number")))
     out.extend(_duplicates(members, "DS-160 number", "ds160_number", ("ds160_number",)))
     out.extend(_duplicates(members, "national ID", "national_id", ("national_id",)))
+    out.extend(_duplicates(members, "SEVIS ID", "visa.sevis_id", ("visa", "sevis_id")))
 
     spouses = [path for path, a in members if getattr(a, "relation", None) == "Spouse"]
     for path in spouses[1:]:
@@ -253,4 +347,7 @@ def check_group(group: Group, today: date | None = None) -> list[Problem]:
     return out
 
 
-__all__ = ["check_applicant", "check_delivery", "check_group", "check_members", "china_id_check_char"]
+__all__ = [
+    "CLASS_FIELD_FIX", "check_applicant", "check_class_fields", "check_delivery", "check_group", "check_members",
+    "check_travel_history", "china_id_check_char",
+]

@@ -2,8 +2,10 @@
 
 One row per applicant. The column headers (``COLUMNS``, in that order) are a public interface.
 Import reports every bad cell by sheet row and column name and writes nothing unless every row
-is valid. Since the column list is fixed, a pickup city (options other than Premium Delivery)
-goes in ``delivery_city``.
+is valid. Since the column list is fixed, a Pick Up city goes in ``delivery_city``; a Premium
+Location branch in ``delivery_premium_location``. Choice cells may hold the canonical value or the
+portal's own label (中文(中国), 配偶, Hong Kong SAR...): the model reads either, the YAML gets the
+canonical value. Columns added later (``LATER_COLUMNS``) may be missing from an older sheet.
 """
 
 from __future__ import annotations
@@ -24,14 +26,17 @@ from assistant.choices import (
     DELIVERY_OPTIONS,
     GENDERS,
     LANGUAGES,
+    NO_PREVIOUS_VISA,
     PICKUP_LOCATIONS,
     POSTS,
     PREMIUM_DELIVERY,
+    PREMIUM_LOCATIONS,
     PRIORITIES,
     RELATIONS,
     SECURITY_QUESTIONS,
     VISA_CATEGORIES,
     VISA_CLASSES,
+    canonical,
 )
 from flows.errors import UstdError
 from assistant.limits import (
@@ -47,7 +52,7 @@ from assistant.limits import (
 )
 from assistant.models import Group, validation_problems
 from assistant.problems import Path, Problem, errors, profile_invalid
-from assistant.profile_files import SECRET_KEY, secret_fix, write_group
+from assistant.profile_files import SECRET_KEY, partial_checks, secret_fix, write_group
 from assistant.rules import check_group, china_id_check_char
 
 COLUMNS: tuple[str, ...] = (
@@ -55,17 +60,30 @@ COLUMNS: tuple[str, ...] = (
     "country_of_birth", "nationality", "national_id", "passport_number", "passport_issue_date",
     "passport_expiry_date", "passport_place_of_issue", "email", "home_phone", "mobile_phone",
     "mailing_street", "mailing_city", "mailing_state", "mailing_postal_code", "post",
-    "visa_category", "visa_class", "visa_priority", "ds160_number", "delivery_option",
-    "delivery_street", "delivery_street2", "delivery_street3", "delivery_city", "delivery_state",
-    "delivery_postal_code", "username", "security_question_1", "security_question_2",
+    "visa_category", "visa_class", "visa_priority", "ds160_number", "sevis_id",
+    "petition_receipt_number", "petitioner_name", "delivery_option", "delivery_street",
+    "delivery_street2", "delivery_street3", "delivery_city", "delivery_state", "delivery_postal_code",
+    "delivery_premium_location", "username", "security_question_1", "security_question_2",
     "security_question_3", "preferred_language", "travel_date", "account_exists",
+    "previous_visa_class", "previous_visa_issue_date", "previous_visa_expiry_date",
+    "ever_refused_us_visa", "previous_visa_lost_or_stolen",
 )  # fmt: skip
+
+LATER_COLUMNS: tuple[str, ...] = (
+    "sevis_id", "petition_receipt_number", "petitioner_name", "delivery_premium_location",
+    "previous_visa_class", "previous_visa_issue_date", "previous_visa_expiry_date",
+    "ever_refused_us_visa", "previous_visa_lost_or_stolen",
+)  # fmt: skip
+"""Columns added with the student / petition categories: a sheet made before them still imports
+(they read as empty), so staff's existing sheets keep working."""
 
 SHEET = "Applicants"
 ACCOUNT_COLUMNS = ("username", "security_question_1", "security_question_2", "security_question_3", "account_exists")
-DATE_COLUMNS = ("birth_date", "passport_issue_date", "passport_expiry_date", "travel_date")
+DATE_COLUMNS = ("birth_date", "passport_issue_date", "passport_expiry_date", "travel_date",
+                "previous_visa_issue_date", "previous_visa_expiry_date")
 TEXT_COLUMNS = ("national_id", "passport_number", "home_phone", "mobile_phone", "mailing_postal_code",
-                "delivery_postal_code", "ds160_number")
+                "delivery_postal_code", "ds160_number", "sevis_id", "petition_receipt_number")
+YES_NO_COLUMNS = ("ever_refused_us_visa", "previous_visa_lost_or_stolen")
 
 # Column -> path inside one applicant's data (rows map to primary / dependents[i]).
 APPLICANT_PATHS: dict[str, Path] = {
@@ -80,18 +98,26 @@ APPLICANT_PATHS: dict[str, Path] = {
     "mailing_state": ("mailing", "state"), "mailing_postal_code": ("mailing", "postal_code"),
     "post": ("visa", "post"), "visa_category": ("visa", "category"),
     "visa_class": ("visa", "visa_class"), "visa_priority": ("visa", "priority"),
-    "ds160_number": ("ds160_number",), "delivery_option": ("delivery", "option"),
+    "ds160_number": ("ds160_number",), "sevis_id": ("visa", "sevis_id"),
+    "petition_receipt_number": ("visa", "petition_receipt_number"),
+    "petitioner_name": ("visa", "petitioner_name"), "delivery_option": ("delivery", "option"),
     "delivery_street": ("delivery", "address", "street"),
     "delivery_street2": ("delivery", "address", "street2"),
     "delivery_street3": ("delivery", "address", "street3"),
     "delivery_state": ("delivery", "address", "state"),
     "delivery_postal_code": ("delivery", "address", "postal_code"),
+    "delivery_premium_location": ("delivery", "premium_location"),
     "username": ("account", "username"),
     "security_question_1": ("account", "security_questions", 0),
     "security_question_2": ("account", "security_questions", 1),
     "security_question_3": ("account", "security_questions", 2),
     "account_exists": ("account", "exists"),
     "preferred_language": ("preferred_language",),
+    "previous_visa_class": ("travel_history", "previous_visa_class"),
+    "previous_visa_issue_date": ("travel_history", "previous_visa_issue_date"),
+    "previous_visa_expiry_date": ("travel_history", "previous_visa_expiry_date"),
+    "ever_refused_us_visa": ("travel_history", "ever_refused_us_visa"),
+    "previous_visa_lost_or_stolen": ("travel_history", "previous_visa_lost_or_stolen"),
 }  # fmt: skip
 # Paths with no column of their own point at the nearest sensible one.
 _EXTRA_PATHS: dict[Path, str] = {
@@ -99,6 +125,7 @@ _EXTRA_PATHS: dict[Path, str] = {
     ("delivery", "address", "city"): "delivery_city", ("delivery", "pickup_location"): "delivery_city",
     ("account",): "username", ("account", "security_questions"): "security_question_1",
     ("passport",): "passport_number", ("mailing",): "mailing_street", ("visa",): "visa_class",
+    ("travel_history",): "previous_visa_class",
 }
 PATH_TO_COLUMN: dict[Path, str] = {v: k for k, v in APPLICANT_PATHS.items()} | _EXTRA_PATHS
 
@@ -131,14 +158,22 @@ NOTES: dict[str, str] = {
     "visa_class": "Visa class, e.g. B1, B2, F-1.",
     "visa_priority": "Regular (default) or Emergency.",
     "ds160_number": "DS-160 confirmation (barcode) number, e.g. AA00ABC123; must match the DS-160 exactly.",
+    "sevis_id": "Students and exchange visitors (F-1, F-2, J-1, J-2, M-1, M-2) only: N and 10 digits, e.g. "
+    "N0012345678, from the applicant's own I-20 or DS-2019 (a spouse or child has their own). Empty for other classes.",
+    "petition_receipt_number": "Petition-based workers (H-1B, H-2A, H-2B, H-3, L-1, O-1, O-2, P-1, P-2, P-3, Q-1, "
+    "R-1) only: 3 letters and 10 digits from the Form I-797, e.g. EAC2490012345. Empty for dependents (H-4, L-2, O-3, R-2).",
+    "petitioner_name": "Petition-based workers (as petition_receipt_number) only: the petitioning employer, in English, "
+    "as on the Form I-797.",
     "delivery_option": "Premium Delivery, Premium Location or Pick Up. May be empty on dependents' rows (they use the primary's).",
     "delivery_street": "Premium Delivery only, in Chinese: province - city - street - building - room.",
     "delivery_street2": "Premium Delivery only, optional, in Chinese.",
     "delivery_street3": "Premium Delivery only, optional, in Chinese.",
-    "delivery_city": "Premium Delivery: the city in Chinese (e.g. 北京市). Premium Location / Pick Up: the CITIC pickup city, one of "
-    + ", ".join(PICKUP_LOCATIONS) + ".",
+    "delivery_city": "Premium Delivery: the city in Chinese (e.g. 北京市). Pick Up: the free CITIC pickup city, one of "
+    + ", ".join(PICKUP_LOCATIONS) + ". Empty for Premium Location.",
     "delivery_state": "Premium Delivery only: province in Chinese, e.g. 北京市, 广东省.",
     "delivery_postal_code": "Premium Delivery only: 6 digits.",
+    "delivery_premium_location": "Premium Location only (a CITIC branch, for a fee): one of "
+    + ", ".join(PREMIUM_LOCATIONS) + ".",
     "username": "Primary's row only: portal user name (not an e-mail address).",
     "security_question_1": "Primary's row only: a security question (the answer goes in the keyring, never here).",
     "security_question_2": "Primary's row only: a different security question.",
@@ -146,6 +181,13 @@ NOTES: dict[str, str] = {
     "preferred_language": "zh-CN or en-US (default zh-CN).",
     "travel_date": "Primary's row: planned travel date, YYYY-MM-DD. Dependents: empty or the same date.",
     "account_exists": "Primary's row only: yes = account registered (sign in); no or empty = sign up first.",
+    "previous_visa_class": "Interview-waiver facts (students and petition-based workers): the class of the most "
+    "recent U.S. visa (e.g. B1/B2), or none if the applicant never had one. Empty = not known: the run then stops "
+    "at the waiver questions for a person.",
+    "previous_visa_issue_date": "YYYY-MM-DD, the previous U.S. visa's issue date. Empty when there was none.",
+    "previous_visa_expiry_date": "YYYY-MM-DD, the previous U.S. visa's expiry date. Empty when there was none.",
+    "ever_refused_us_visa": "yes or no: was the applicant ever refused a U.S. visa? Empty = not known.",
+    "previous_visa_lost_or_stolen": "yes or no: was a U.S. visa ever lost, stolen, cancelled or revoked? Empty = not known.",
 }
 
 _LISTS: dict[str, tuple[str, ...]] = {
@@ -164,6 +206,10 @@ _LISTS: dict[str, tuple[str, ...]] = {
     "security_question_3": SECURITY_QUESTIONS,
     "preferred_language": LANGUAGES,
     "account_exists": ("yes", "no"),
+    "delivery_premium_location": tuple(PREMIUM_LOCATIONS),
+    "previous_visa_class": (NO_PREVIOUS_VISA, *VISA_CLASSES),
+    "ever_refused_us_visa": ("yes", "no"),
+    "previous_visa_lost_or_stolen": ("yes", "no"),
 }
 
 
@@ -287,7 +333,7 @@ def _table(file: str, sheet: str | None, header: list[Any], body: Iterable[tuple
         elif name in seen:
             table.problems.append(_problem(file, sheet, 1, name, "appears twice", "keep one of the columns"))
         seen.add(name)
-    for missing in (c for c in COLUMNS if c not in seen):
+    for missing in (c for c in COLUMNS if c not in seen and c not in LATER_COLUMNS):
         table.problems.append(_problem(file, sheet, 1, missing, "column is missing",
                                        "add it (all template columns are required, even if empty)"))
     if table.problems:
@@ -301,6 +347,8 @@ def _table(file: str, sheet: str | None, header: list[Any], body: Iterable[tuple
                 raw = None  # damaged: nothing is checked against it (birth date, gender in the ID)
             if name:
                 cells[name] = _cell(raw)
+        for name in LATER_COLUMNS:
+            cells.setdefault(name, None)
         for name in DATE_COLUMNS:
             cells[name] = _date_cell(cells[name])
         if any(v is not None for v in cells.values()):
@@ -467,12 +515,15 @@ def _applicant_data(row: Row, primary: bool) -> dict[str, Any]:
     # Delivery: a pickup city shares the delivery_city column.
     delivery_cols = ("delivery_option", "delivery_street", "delivery_street2", "delivery_street3",
                      "delivery_city", "delivery_state", "delivery_postal_code")
-    if any(c.get(k) is not None for k in delivery_cols):
+    if any(c.get(k) is not None for k in (*delivery_cols, "delivery_premium_location")):
         delivery: dict[str, Any] = {}
         if c.get("delivery_option") is not None:
             delivery["option"] = c["delivery_option"]
+        if c.get("delivery_premium_location") is not None:
+            delivery["premium_location"] = c["delivery_premium_location"]
         address = {k[len("delivery_"):]: c[k] for k in delivery_cols[1:] if c.get(k) is not None}
-        if c.get("delivery_option") == PREMIUM_DELIVERY:
+        option = c.get("delivery_option")
+        if isinstance(option, str) and canonical("delivery_options", option) == PREMIUM_DELIVERY:
             if address:
                 delivery["address"] = address
         else:
@@ -597,7 +648,9 @@ def import_table(path: str | FsPath, *, today: date | None = None) -> tuple[list
         try:
             group = Group.model_validate(b.data)
         except ValidationError as exc:
-            problems.extend(_locate(validation_problems(exc), table, b.row_of))
+            # The rules still run on every applicant that parses, so one import shows them all.
+            found = validation_problems(exc) + partial_checks(b.data, today)
+            problems.extend(_locate(found, table, b.row_of))
             continue
         problems.extend(_locate(check_group(group, today), table, b.row_of))
         groups.append(group)
@@ -677,7 +730,7 @@ def group_to_rows(group: Group) -> list[dict[str, Any]]:
                     node = None
                     break
             if node is not None:
-                row[column] = node
+                row[column] = ("yes" if node else "no") if column in YES_NO_COLUMNS else node
         if a.delivery is not None and a.delivery.pickup_location is not None:
             row["delivery_city"] = a.delivery.pickup_location
         elif a.delivery is not None and a.delivery.address is not None:

@@ -48,7 +48,7 @@ def test_validate_examples_today_without_option() -> None:
 def test_validate_bad_file_exit_1_with_every_problem(tmp_path: Path) -> None:
     bad = tmp_path / "bad.yaml"
     bad.write_text(DELEGATION.read_text(encoding="utf-8")
-                   .replace("gender: Female", "gender: female", 1)
+                   .replace("gender: Female", "gender: Femal", 1)
                    .replace("AA00EXM004", "AA00EXM01"), encoding="utf-8")
     result = invoke("profiles", "validate", str(bad), str(SINGLE), *T)
     err = result.exception

@@ -17,11 +17,12 @@ import httpx
 import pytest
 
 from fixtures.app import create_app
+from fixtures.catalog import messages
 from fixtures.config import MockConfig
 from fixtures.server import MockPortalServer
 from fixtures.reference_data import (
     CATEGORIES, COUNTRIES, DELIVERY_OPTIONS, GENDERS, LANGUAGES, NATIONALITIES, PAYMENT_TYPES, PHONE_CODES,
-    PICKUP_LOCATIONS, POSTS, PRIORITIES, RELATIONS, SECURITY_QUESTIONS, VISA_TYPES, class_guid,
+    PICKUP_LOCATIONS, POSTS, PREMIUM_LOCATIONS, PRIORITIES, RELATIONS, SECURITY_QUESTIONS, VISA_TYPES, class_guid,
 )
 
 LOCALES = ("zh-CN", "en-US")
@@ -594,7 +595,8 @@ def test_backdoor_state_shape(client: httpx.Client) -> None:
     assert set(s) == {"accounts", "global_flags"}
     acct = s["accounts"]["alice01"]
     assert set(acct) == {"username", "email", "given_name", "surname", "uid", "security_questions", "profile",
-                         "applicant", "visa_options", "ds160", "interview_waiver_done", "dependents", "delivery",
+                         "applicant", "visa_options", "ds160", "additional_options", "interview_waiver_done",
+                         "interview_waiver_answers", "interview_waiver_eligible", "dependents", "delivery",
                          "payment", "appointments", "steps_completed", "flags"}
     assert set(acct["flags"]) == {"honeypot_filled", "payment_submitted", "appointment_booked", "rate_limited",
                                   "out_of_order", "duplicate_dependent_attempts", "sessions_expired",
@@ -638,15 +640,15 @@ def test_both_locales_render_every_page_with_the_same_ids(portal: MockPortalServ
 
 def test_every_catalogue_key_used_exists_in_both_locales() -> None:
     root = Path(__file__).resolve().parent.parent / "fixtures"
-    zh = json.loads((root / "messages" / "zh-CN.json").read_text(encoding="utf-8"))
-    en = json.loads((root / "messages" / "en-US.json").read_text(encoding="utf-8"))
+    zh, en = messages("zh-CN"), messages("en-US")  # the JSON files plus the option labels of choices.yaml
     assert zh.keys() == en.keys()
     used = set()
     for path in list((root / "templates").glob("*.html")) + list(root.rglob("*.py")):
         used |= set(re.findall(r"""\bt\(\s*['"]([a-z0-9_\-]+\.[A-Za-z0-9_.\-]+)['"]\s*[,)]""", path.read_text(encoding="utf-8")))
     assert used and used <= en.keys(), sorted(used - en.keys())
-    for oset in (GENDERS, RELATIONS, DELIVERY_OPTIONS, PICKUP_LOCATIONS, PAYMENT_TYPES):
+    for oset in (GENDERS, RELATIONS, DELIVERY_OPTIONS, PICKUP_LOCATIONS, PREMIUM_LOCATIONS, PAYMENT_TYPES):
         assert [en[oset.label_key(v)] for v in oset.values()] == list(oset.english)
+    assert zh[GENDERS.label_key(100000001)] == "女" and zh[PICKUP_LOCATIONS.label_key(100000002)].startswith("上海-")
 
 
 def test_create_app_gives_each_app_its_own_live_config_and_state() -> None:

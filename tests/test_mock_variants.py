@@ -234,9 +234,9 @@ def applicant(first: str, passport: str, born: dt.date, gender: tuple[str, ...],
     }
 
 
-def visa(code: str, ds160: str) -> dict[str, Wanted]:
+def visa(code: str, ds160: str, category: str = "All Others") -> dict[str, Wanted]:
     return {"atlas_visa_type": ("Non-immigrant",), "atlas_post": ("Beijing",),
-            "atlas_post_visa_category": ("All Others",), "atlas_visa_priority": ("Regular",),
+            "atlas_post_visa_category": (category,), "atlas_visa_priority": ("Regular",),
             "atlas_visa_class": (code,), "atlas_ds_160_confirmation_number": ds160}
 
 
@@ -247,6 +247,22 @@ CONTACT: dict[str, Wanted] = {"firstname": "XIAOYU", "lastname": "WANG", "atlas_
 DEPENDENT = {**applicant("XIAOYU", "EB7654321", dt.date(2015, 5, 9), MALE, "xy@example.org"),
              **visa("B2", "AA00DEP002"), "atlas_relation_to_applicant": CHILD}
 DELIVERY: dict[str, Wanted] = {"atlas_delivery_option": PICK_UP, "atlas_pickup_location": SHANGHAI}
+# A student family (issue 9): SEVIS IDs on the class's extra fields, the waiver questions answered,
+# a premium CITIC branch for the delivery.
+STUDENTS = "Students and Exchange Visitors"
+YES, NO = ("Yes", "是"), ("No", "否")
+STUDENT = {**PRIMARY, **visa("F-1", "AA00STU001", STUDENTS), "atlas_sevis_number": "N0012345678"}
+STUDENT_DEPENDENT = {**DEPENDENT, **visa("F-2", "AA00STU002", STUDENTS), "atlas_sevis_number": "N0098765432"}
+WAIVER: dict[str, Wanted] = {"atlas_iw_q1": YES, "atlas_iw_q2": NO, "atlas_iw_q3": NO, "atlas_iw_q4": YES,
+                             "atlas_iw_q5": NO, "atlas_iw_q6": NO}
+PREMIUM_LOCATION: dict[str, Wanted] = {
+    "atlas_delivery_option": ("Premium Location", "付费网点取件", "Premium Pick-up Location", "付费网点自取"),
+    "atlas_premium_location": ("Chengdu - CITIC Bank Chengdu Branch, GF, No 1 Tianfu Avenue North, High-tech Zone, Chengdu, Sichuan",
+                               "成都-四川省成都市高新区天府大道北段1号中信银行成都分行一层")}
+FAMILIES: dict[str, tuple[dict[str, Wanted], ...]] = {
+    "tourist": (PRIMARY, DEPENDENT, {}, DELIVERY),
+    "student": (STUDENT, STUDENT_DEPENDENT, WAIVER, PREMIUM_LOCATION),
+}
 
 
 def portal_app(variants: tuple[str, ...] | str = (), seed: int = 0) -> Any:
@@ -310,25 +326,26 @@ class Person:
         assert r.status_code == 303, (path, errors or r.text[:3000])
         return str(r.headers["location"])
 
-    def walk_to_payment(self) -> None:
+    def walk_to_payment(self, family: str = "tourist") -> None:
         """The whole application: primary, one dependent through whatever pages the portal
         chains, the primary's delivery. The dependent gets no delivery of its own."""
+        primary, dependent, waiver, delivery = FAMILIES[family]
         self.sign_in()
-        where = self.step(self.url("applicant_details"), PRIMARY)
-        where = self.step(where, PRIMARY)  # visa options
-        where = self.step(where, PRIMARY)  # additional options
-        where = self.step(where, {})  # interview waiver
+        where = self.step(self.url("applicant_details"), primary)
+        where = self.step(where, primary)  # visa options
+        where = self.step(where, primary)  # additional options
+        where = self.step(where, waiver)  # interview waiver
         assert where == self.url("manage_dependents")
         where = self.step(self.url("daddcontact"), CONTACT)
         for _ in range(3):  # split or merged: follow the portal back to the list
             if where == self.url("manage_dependents"):
                 break
             assert "?contact=" in where, where
-            where = self.step(where, DEPENDENT)
+            where = self.step(where, dependent)
         assert where == self.url("manage_dependents")
         where = self.step(where, {})
         assert where == self.url("document_delivery")
-        assert self.step(where, DELIVERY) == self.url("payment")
+        assert self.step(where, delivery) == self.url("payment")
 
 
 def comparable(state: dict[str, Any]) -> dict[str, Any]:
@@ -379,10 +396,11 @@ def person_at() -> Iterator[PersonAt]:
         yield make
 
 
-def walked_state(variants: tuple[str, ...] | str = (), locale: str = "en-US", seed: int = 0) -> dict[str, Any]:
+def walked_state(variants: tuple[str, ...] | str = (), locale: str = "en-US", seed: int = 0,
+                 family: str = "tourist") -> dict[str, Any]:
     with opened(variants, seed) as c:
         person = Person(c, locale)
-        person.walk_to_payment()
+        person.walk_to_payment(family)
         return comparable(c.get("/__mock__/state/alice01").json())
 
 
@@ -405,12 +423,13 @@ def test_groups_names_defaults_and_docs() -> None:
         "errors": ("error-500", "error-200"),
         "order": ("order-standard", "order-shuffled"),
         "dates": ("dates-pair", "dates-input"),
+        "waiver": ("waiver-standard", "waiver-reworded", "waiver-extra"),
     }
     names = [n for group in VARIANT_GROUPS.values() for n in group]
     assert len(names) == len(set(names)) and set(VARIANT_DOCS) == set(names)
     assert DEFAULT_VARIANTS == tuple(group[0] for group in VARIANT_GROUPS.values())
     assert effective(()) == DEFAULT_VARIANTS
-    assert effective(("dates-input",)) == DEFAULT_VARIANTS[:-1] + ("dates-input",)
+    assert effective(("dates-input",)) == tuple("dates-input" if n == "dates-pair" else n for n in DEFAULT_VARIANTS)
 
 
 @pytest.mark.parametrize("given, expected", [
@@ -744,6 +763,30 @@ def test_random_combinations_store_what_the_default_stores(seed: int, default_st
         assert walked_state(variants, locale, seed) == default_state
     except AssertionError as exc:
         raise AssertionError(f"seed {seed}, variants {','.join(variants)}, {locale}: {exc}") from exc
+
+
+@pytest.fixture(scope="module")
+def student_state() -> dict[str, Any]:
+    return walked_state(family="student")
+
+
+@pytest.mark.parametrize("variant", [name for name in NON_DEFAULT if name != "waiver-extra"])
+def test_each_variant_stores_the_student_family_as_the_default_does(variant: str, student_state: dict[str, Any]) -> None:
+    """The new pages too (class fields, waiver questions, premium location) store the same state
+    in every markup. waiver-extra asks one more question, so it stores one more answer."""
+    locale = "zh-CN" if variant in ("waiver-reworded", "wording-synonyms", "order-shuffled") else "en-US"
+    assert walked_state(variant, locale, family="student") == student_state
+
+
+def test_student_state_has_the_values_entered(student_state: dict[str, Any]) -> None:
+    assert student_state["additional_options"] == {"atlas_sevis_number": "N0012345678"}
+    assert student_state["interview_waiver_eligible"] is True
+    assert student_state["interview_waiver_answers"] == {"atlas_iw_q1": "Yes", "atlas_iw_q2": "No", "atlas_iw_q3": "No",
+                                                         "atlas_iw_q4": "Yes", "atlas_iw_q5": "No", "atlas_iw_q6": "No"}
+    (dep,) = student_state["dependents"]
+    assert dep["visa_options"]["visa_class"] == "F-2" and dep["additional_options"] == {"atlas_sevis_number": "N0098765432"}
+    assert student_state["delivery"]["option"] == "Premium Location" and student_state["delivery"]["pickup_location"] is None
+    assert student_state["delivery"]["premium_location"].startswith("Chengdu - CITIC Bank")
 
 
 def test_default_state_has_the_values_entered(default_state: dict[str, Any]) -> None:

@@ -53,6 +53,12 @@ GOOD = [
     ("primary.delivery.address.street2", "东门"),
     ("primary.account.exists", "yes"),
     ("primary.contact_email", "office@example.org"),
+    # case and spacing aside, and the portal's own words (the model stores the canonical value)
+    ("primary.gender", "male"),
+    ("primary.nationality", " china "),
+    ("primary.nationality", "Hong Kong SAR"),
+    ("primary.preferred_language", "English"),
+    ("dependents.0.relation", "配偶"),
 ]
 
 
@@ -80,10 +86,9 @@ BAD = [
     ("primary.birth_date", "1978-02-30", "real calendar date", "day and month"),
     ("primary.birth_date", "14.05.1978", "YYYY-MM-DD", "YYYY-MM-DD"),
     ("primary.birth_date", 19780514, "YYYY-MM-DD", "YYYY-MM-DD"),
-    ("primary.nationality", "china", "country name", "China"),
     ("primary.nationality", "Chna", "country name", "China"),
     ("primary.nationality", "PRC", "country name", "English"),
-    ("primary.gender", "male", "'Male' or 'Female'", "Male"),
+    ("primary.gender", "Mal", "'Male' or 'Female'", "Male"),
     ("primary.gender", "M", "'Male' or 'Female'", "listed"),
     ("primary.visa.post", "Chengdu", "Beijing", "listed"),
     ("primary.visa.visa_class", "B-1", "B1", ""),

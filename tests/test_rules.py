@@ -158,11 +158,11 @@ def test_premium_delivery_needs_an_address_and_a_mainland_mobile() -> None:
 def test_pickup_needs_a_location_and_no_address() -> None:
     data = set_path(example_data(), "primary.delivery.option", "Pick Up")
     errs = by_field(problems_of(data))
-    assert "needs a CITIC pickup location" in errs["primary.delivery.pickup_location"].message
+    assert "needs one of the free CITIC pickup locations" in errs["primary.delivery.pickup_location"].message
     assert "only used with Premium Delivery" in errs["primary.delivery.address"].message
     data = set_path(example_data(), "dependents.2.delivery.option", "Premium Delivery")
     errs = by_field(problems_of(data))
-    assert "only for Premium Location and Pick Up" in errs["dependents[2].delivery.pickup_location"].message
+    assert "only for Pick Up, not Premium Delivery" in errs["dependents[2].delivery.pickup_location"].message
 
 
 @pytest.mark.parametrize(("street", "city", "state", "expect"), [

@@ -14,7 +14,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 from openpyxl import Workbook, load_workbook
-from profile_helpers import DELEGATION, SINGLE, TODAY
+from profile_helpers import DELEGATION, EXAMPLES, SINGLE, TODAY
 
 from flows.errors import ProfileInvalid, UstdError
 from assistant.profile_files import load_group
@@ -27,10 +27,12 @@ PUBLIC_COLUMNS = (
     "group, role, relation, id, surname, given_name, gender, birth_date, country_of_birth, nationality, "
     "national_id, passport_number, passport_issue_date, passport_expiry_date, passport_place_of_issue, "
     "email, home_phone, mobile_phone, mailing_street, mailing_city, mailing_state, mailing_postal_code, "
-    "post, visa_category, visa_class, visa_priority, ds160_number, delivery_option, delivery_street, "
-    "delivery_street2, delivery_street3, delivery_city, delivery_state, delivery_postal_code, username, "
-    "security_question_1, security_question_2, security_question_3, preferred_language, travel_date, "
-    "account_exists"
+    "post, visa_category, visa_class, visa_priority, ds160_number, sevis_id, petition_receipt_number, "
+    "petitioner_name, delivery_option, delivery_street, delivery_street2, delivery_street3, delivery_city, "
+    "delivery_state, delivery_postal_code, delivery_premium_location, username, security_question_1, "
+    "security_question_2, security_question_3, preferred_language, travel_date, account_exists, "
+    "previous_visa_class, previous_visa_issue_date, previous_visa_expiry_date, ever_refused_us_visa, "
+    "previous_visa_lost_or_stolen"
 )
 
 
@@ -338,3 +340,105 @@ def test_csv_rows_are_numbered_as_a_spreadsheet_shows_them(tmp_path: Path) -> No
     _write_csv(path, rows, bom=False)
     _, problems = import_table(path, today=TODAY)
     assert {(p.line, p.column) for p in problems if p.is_error} == {(2, "mailing_street"), (4, "gender")}
+
+
+# --- students, petition workers, waiver facts, Premium Location (issue 9) ---------------------
+
+STUDENTS = load_group(EXAMPLES / "student-family.yaml", today=TODAY)
+WORKER = load_group(EXAMPLES / "petition-worker.yaml", today=TODAY)
+
+
+@pytest.mark.parametrize("group", [STUDENTS, WORKER], ids=["student-family", "petition-worker"])
+def test_new_columns_round_trip_through_the_template(tmp_path: Path, group) -> None:
+    rows = group_to_rows(group)
+    for row, a in zip(rows, group.applicants, strict=True):
+        assert row["sevis_id"] == a.visa.sevis_id and row["petitioner_name"] == a.visa.petitioner_name
+        assert row["ever_refused_us_visa"] == "no"
+    sheet = write_template(tmp_path / "from.xlsx", group)
+    groups, problems = import_table(sheet, today=TODAY)
+    assert not [p for p in problems if p.is_error], [p.render() for p in problems]
+    assert groups == [group]
+    typed = write_template(tmp_path / "typed.xlsx")
+    _fill(typed, rows, dates_as_text=True)
+    written, _ = import_to_yaml(typed, tmp_path / "g.yaml", today=TODAY)
+    assert load_group(written[0], today=TODAY) == group
+
+
+def test_premium_location_goes_in_its_own_column(tmp_path: Path) -> None:
+    (row, _) = group_to_rows(WORKER)
+    assert row["delivery_option"] == "Premium Location"
+    assert row["delivery_premium_location"] == "Shenzhen" and row["delivery_city"] is None
+
+
+def test_a_csv_with_the_portals_own_labels_imports_as_canonical_values(tmp_path: Path) -> None:
+    rows = group_to_rows(WORKER)
+    labels = {
+        "gender": ["男", "女"], "preferred_language": ["English", "中文(中国)"], "relation": [None, "配偶"],
+        "post": ["广州", "Guangzhou"], "visa_category": ["基于申请的临时工作者"] * 2, "visa_class": ["h-1b", "h-4"],
+        "visa_priority": ["常规", None], "country_of_birth": ["中国", "china"], "delivery_option": ["付费网点取件", None],
+        "delivery_premium_location": ["深圳", None], "ever_refused_us_visa": ["否", "否"],
+        "previous_visa_lost_or_stolen": ["否", "No"], "previous_visa_class": ["f-1", "B1/B2"],
+        "security_question_1": ["您出生在哪个城市？", None],
+    }
+    for column, values in labels.items():
+        for row, value in zip(rows, values, strict=True):
+            row[column] = value
+    path = tmp_path / "labels.csv"
+    _write_csv(path, rows, bom=True)
+    written, problems = import_to_yaml(path, tmp_path / "w.yaml", today=TODAY)
+    assert not [p for p in problems if p.is_error], [p.render() for p in problems]
+    assert load_group(written[0], today=TODAY) == WORKER
+    text = written[0].read_text(encoding="utf-8")
+    assert "付费网点取件" not in text and "option: Premium Location" in text and "premium_location: Shenzhen" in text
+
+
+def test_a_sheet_made_before_the_new_columns_still_imports(tmp_path: Path) -> None:
+    from assistant.spreadsheet import LATER_COLUMNS
+
+    old = [c for c in COLUMNS if c not in LATER_COLUMNS]
+    path = tmp_path / "old.csv"
+    with path.open("w", encoding="utf-8", newline="") as f:
+        w = csv.writer(f)
+        w.writerow(old)
+        for row in group_to_rows(GROUP):
+            w.writerow(["" if row[c] is None else (row[c].isoformat() if isinstance(row[c], date) else row[c]) for c in old])
+    groups, problems = import_table(path, today=TODAY)
+    assert groups == [GROUP], [p.render() for p in problems]
+
+
+def test_bad_new_cells_are_reported_by_row_and_column(tmp_path: Path) -> None:
+    rows = group_to_rows(STUDENTS)
+    rows[1]["sevis_id"] = "N12345"
+    rows[2]["sevis_id"] = None
+    rows[0]["previous_visa_expiry_date"] = date(2019, 1, 1)
+    rows[0]["petitioner_name"] = "Example Analytics Inc."
+    sheet = write_template(tmp_path / "t.xlsx")
+    _fill(sheet, rows)
+    groups, problems = import_table(sheet, today=TODAY)
+    assert groups == []
+    by_cell = {(p.line, p.column): p for p in problems if p.is_error}
+    assert "SEVIS ID" in by_cell[(3, "sevis_id")].message
+    assert "required for visa class F-2" in by_cell[(4, "sevis_id")].message
+    assert "not after the issue date" in by_cell[(2, "previous_visa_expiry_date")].message
+    assert by_cell[(2, "petitioner_name")].fix == "remove it, or check the visa class"
+
+
+def test_template_offers_the_new_lists_and_explains_the_new_columns(tmp_path: Path) -> None:
+    from assistant.spreadsheet import LATER_COLUMNS
+
+    wb = load_workbook(write_template(tmp_path / "t.xlsx"))
+    ws, lists = wb["Applicants"], wb["Lists"]
+    validated = {COLUMNS[r.min_col - 1]: dv.formula1 for dv in ws.data_validations.dataValidation for r in dv.sqref.ranges}
+
+    def options(column: str) -> list[str]:
+        col = re.search(r"\$([A-Z]+)\$2", validated[column]).group(1)
+        return [c.value for c in lists[col][1:] if c.value]
+
+    assert "Chengdu" in options("delivery_premium_location") and "Beijing" not in options("delivery_premium_location")
+    assert options("previous_visa_class")[:2] == ["none", "G5"] and "H-1B" in options("previous_visa_class")
+    assert options("ever_refused_us_visa") == ["yes", "no"] == options("previous_visa_lost_or_stolen")
+    notes = {r[0]: r[1] for r in wb["Notes"].iter_rows(values_only=True) if r[0]}
+    for column in LATER_COLUMNS:
+        assert column in notes, column
+    assert "N0012345678" in notes["sevis_id"] and "EAC2490012345" in notes["petition_receipt_number"]
+    assert "not known" in notes["previous_visa_class"] and "none" in notes["previous_visa_class"]
