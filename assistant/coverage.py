@@ -21,7 +21,7 @@ from flows._specs import FieldSpec, PortalMap
 APPLICANT_PAGES = ("applicant_details", "dependent_applicant", "visa_options", "additional_options", "document_delivery")
 DELIVERY_KEYS = (
     "delivery_option", "delivery_street", "delivery_street2", "delivery_street3", "delivery_city",
-    "delivery_state", "delivery_postal_code", "delivery_country", "pickup_location",
+    "delivery_state", "delivery_postal_code", "delivery_country", "pickup_location", "premium_location",
 )
 STABLE_LOOKUPS = ("id", "name")  # found as the map says: not drift (a radio group is found by its name)
 NO_OWN_DELIVERY_PAGE = (
@@ -38,6 +38,8 @@ def _delivery_values(delivery: DeliveryForm) -> dict[str, str]:
             "delivery_city": delivery.city, "delivery_state": delivery.state,
             "delivery_postal_code": delivery.postal_code, "delivery_country": delivery.country,
         }
+    if delivery.option == "Premium Location":  # its own list; the free locations' list stays alone
+        return {"delivery_option": delivery.option, "premium_location": delivery.premium_location}
     return {"delivery_option": delivery.option, "pickup_location": delivery.pickup_location}
 
 
@@ -66,6 +68,8 @@ def applicant_values(entry: AccountEntry, applicant: ApplicantEntry) -> dict[str
     values = {f.name: str(getattr(applicant.applicant, f.name)) for f in dataclass_fields(applicant.applicant)}
     values.update({f.name: str(getattr(applicant.visa, f.name)) for f in dataclass_fields(applicant.visa)})
     values["ds160"] = applicant.ds160
+    # the class's Additional Options fields (blank, so neither typed nor tracked, where it asks none)
+    values.update({f.name: getattr(applicant.class_fields, f.name) for f in dataclass_fields(applicant.class_fields)})
     if applicant.relation is not None:
         values["relation"] = applicant.relation
     if applicant.contact is not None:

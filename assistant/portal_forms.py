@@ -13,10 +13,15 @@ from assistant.choices import (
     APPLICATION_COUNTRY,
     LANGUAGE_LABELS,
     PHONE_COUNTRY,
+    PICK_UP,
     PICKUP_LOCATIONS,
     PREMIUM_DELIVERY,
+    PREMIUM_LOCATION,
+    PREMIUM_LOCATIONS,
+    required_fields,
 )
-from assistant.models import Applicant, Delivery, Dependent, Group
+from assistant.models import Applicant, Delivery, Dependent, Group, VisaOptions
+from assistant.waiver import WaiverFacts, facts_of
 
 
 @dataclass(frozen=True)
@@ -77,6 +82,17 @@ class VisaForm:
 
 
 @dataclass(frozen=True)
+class ClassFieldsForm:
+    """The Additional Options fields the visa class asks besides the DS-160 number (which class
+    asks which is data: flows/choices.yaml). Blank where the class does not ask it, so the page
+    engine never types a value the class's page has no box for."""
+
+    sevis_id: str = ""
+    petition_receipt_number: str = ""
+    petitioner_name: str = ""
+
+
+@dataclass(frozen=True)
 class ContactForm:
     """The contact page a dependent is added through."""
 
@@ -88,7 +104,9 @@ class ContactForm:
 
 @dataclass(frozen=True)
 class DeliveryForm:
-    """The Document Delivery page: an address for premium delivery, else a pickup location."""
+    """The Document Delivery page: an address (Premium Delivery), one of the five free locations
+    (Pick Up: ``pickup_location``) or another CITIC branch (Premium Location: ``premium_location``);
+    location texts are the en-US option texts, the others blank."""
 
     option: str  # Premium Delivery, Premium Location or Pick Up
     street: str = ""
@@ -99,6 +117,7 @@ class DeliveryForm:
     postal_code: str = ""
     country: str = "China"
     pickup_location: str = ""
+    premium_location: str = ""
 
 
 @dataclass(frozen=True)
@@ -111,6 +130,8 @@ class ApplicantEntry:
     visa: VisaForm
     ds160: str
     delivery: DeliveryForm | None
+    class_fields: ClassFieldsForm = ClassFieldsForm()
+    waiver_facts: WaiverFacts | None = None  # what the Interview Waiver questions are answered from
     relation: str | None = None  # set for dependents: Spouse, Child, Parent, Other
     contact: ContactForm | None = None  # set for dependents
 
@@ -172,8 +193,18 @@ def _delivery_form(delivery: Delivery) -> DeliveryForm:
             postal_code=address.postal_code,
             country=APPLICATION_COUNTRY,
         )
-    location = PICKUP_LOCATIONS.get(delivery.pickup_location or "", "")
-    return DeliveryForm(option=delivery.option, pickup_location=location)
+    if delivery.option == PREMIUM_LOCATION:
+        return DeliveryForm(option=delivery.option,
+                            premium_location=PREMIUM_LOCATIONS.get(delivery.premium_location or "", ""))
+    if delivery.option == PICK_UP:
+        return DeliveryForm(option=delivery.option, pickup_location=PICKUP_LOCATIONS.get(delivery.pickup_location or "", ""))
+    return DeliveryForm(option=delivery.option)  # Premium Delivery without an address: refused by the rules
+
+
+def _class_fields(visa: VisaOptions) -> ClassFieldsForm:
+    """Only the fields the class requires: a value the class does not ask is never typed."""
+    needed = required_fields(visa.visa_class)
+    return ClassFieldsForm(**{name: str(getattr(visa, name) or "") for name in needed})
 
 
 def _entry(applicant: Applicant, group: Group, *, dependent: Dependent | None = None) -> ApplicantEntry:
@@ -199,6 +230,8 @@ def _entry(applicant: Applicant, group: Group, *, dependent: Dependent | None = 
             priority=visa.priority,
         ),
         ds160=applicant.ds160_number,
+        class_fields=_class_fields(visa),
+        waiver_facts=facts_of(applicant),
         delivery=_delivery_form(own_delivery) if own_delivery is not None else None,
         relation=dependent.relation if dependent is not None else None,
         contact=contact,

@@ -23,6 +23,14 @@ STATUS_TEXT = {
     "pending": "not started",
 }
 
+WAIVER_BY_TEXT = {
+    "facts": "the profile's facts",
+    "page": "already on the page",
+    "person": "a person",
+    "nobody": "nobody: left for a person",
+}
+"""Who answered an Interview Waiver question, as the report says it."""
+
 
 REPORT_FILES = ("run.json", "report.html", "run.log")
 REPORT_FOLDERS = ("screenshots", "traces")
@@ -67,6 +75,7 @@ def write_html(record: RunRecord, verification: dict[str, list[str]] | None = No
     html = template.render(
         run=record,
         status_text=STATUS_TEXT,
+        waiver_by=WAIVER_BY_TEXT,
         verification=verification or {},
         exit_code=record.exit_code(),
     )

@@ -81,6 +81,17 @@ class DriftNote(BaseModel):
         return said
 
 
+class WaiverAnswerRecord(BaseModel):
+    """One Interview Waiver question as the page showed it, and what became of it, with why:
+    answered from the facts, kept from the page, answered by a person, or left for one."""
+
+    question: str  # the text shown
+    meaning: str | None = None  # the portal map's key (assistant/waiver.py); None: not recognised
+    answer: str | None = None  # "Yes" / "No" (or the option a person chose); None: not answered
+    by: Literal["facts", "page", "person", "nobody"] = "nobody"
+    why: str = ""
+
+
 class ApplicantRecord(BaseModel):
     applicant_id: str
     display_name: str
@@ -91,6 +102,7 @@ class ApplicantRecord(BaseModel):
     values: dict[str, ValueRecord] = Field(default_factory=dict)  # coverage: every value for the portal
     error: str | None = None
     remaining: list[str] = Field(default_factory=list)
+    waiver: list[WaiverAnswerRecord] = Field(default_factory=list)  # the Interview Waiver questions (primary)
 
     def pages_done(self) -> set[str]:
         return {record.page for record in self.pages if record.status == "submitted"}

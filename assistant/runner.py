@@ -23,7 +23,7 @@ from loguru import logger
 from playwright.sync_api import Error as PlaywrightError
 from playwright.sync_api import Page, Response
 
-from assistant import coverage, dependent_steps, sign_in_steps
+from assistant import coverage, dependent_steps, sign_in_steps, waiver
 from assistant.gates import Gates
 from assistant.pacing import Pacer
 from assistant.portal_forms import AccountEntry, ApplicantEntry
@@ -39,6 +39,7 @@ from flows.interstitials import is_waiting_room
 from flows.pages import page_object
 from flows.recognise import Look, best_page, look
 from flows.screenshot import empty_secret_boxes, secret_free_screenshot
+from flows.waiver_questions import answer_questions, read_again
 
 PAST_PAYMENT_PATHS = {"receipt", "ofc-schedule", "schedule", "appointment_confirmation"}
 MAX_SERVER_ERRORS = 3
@@ -424,9 +425,34 @@ class AccountRunner:
         self.fill_and_submit(flow, subject, lambda: self.fill(self.applicant_fields, values))
 
     def on_interview_waiver(self) -> None:
+        """Answer each yes/no question the page shows from the primary's facts; a question not
+        recognised or not decided is never answered. The person is asked (a supervised run shows
+        the open questions; they answer in the browser); still open after that, the applicant
+        stops here naming each question (exit 3). No question ("does not support"): just Next."""
         flow = page_object("interview_waiver", self.page, self.xhr)
-        specs = self.portal_map.page("interview_waiver").fields
-        self.fill_and_submit(flow, self.entry.primary, lambda: self.fill(specs, {}))
+        primary, specs = self.entry.primary, self.portal_map.page("interview_waiver").fields
+        record = self.applicant(primary)
+        outcomes = answer_questions(self.page, specs, waiver.decider(primary.waiver_facts), xhr=self.xhr)
+        if any(o.open for o in outcomes):
+            url = self.page.url
+            if not self.gates.confirm_page(self.page, primary.display_name, flow.name, waiver.shown_values(outcomes)):
+                record.mark("declined", f"The person declined the {flow.name} page.")
+                raise ApplicantFailed(record.error or "")
+            if self.page.url != url:  # the person answered and pressed Next in the browser
+                record.waiver = waiver.records(waiver.answered_in_browser(outcomes))
+                self.note(primary, PageRecord(page=flow.name, status="submitted", values=waiver.shown_values(outcomes)))
+                return
+            outcomes = read_again(self.page, outcomes, specs)
+        record.waiver = waiver.records(outcomes)
+        still = [o for o in outcomes if o.open]
+        if still:
+            record.mark("failed", waiver.stop_message(still))
+            for dependent in self.entry.dependents:
+                self.applicant(dependent).mark("failed", "Not completed: the primary applicant's Interview Waiver page "
+                                                         "needs a person.")
+            self.store.save()
+            raise ApplicantFailed(record.error or "")
+        self.fill_and_submit(flow, primary, lambda: [], extra=waiver.shown_values(outcomes))
 
     def on_payment(self) -> None:
         """The stop: record the fee summary and what the person has left to do. An applicant

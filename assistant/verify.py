@@ -7,16 +7,30 @@ mistake in converting the profile for the portal shows up here as a mismatch.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import date
 from typing import Any
 
 from assistant.choices import (
     APPLICATION_COUNTRY,
     LANGUAGE_LABELS,
     PHONE_COUNTRY,
+    PICK_UP,
     PICKUP_LOCATIONS,
+    PREMIUM_LOCATION,
+    PREMIUM_LOCATIONS,
     VISA_TYPE,
+    required_fields,
+    waiver_offered,
 )
 from assistant.models import Applicant, Delivery, Group
+from assistant.waiver import answer, facts_of
+
+CLASS_FIELD_IDS: dict[str, str] = {
+    "sevis_id": "atlas_sevis_number",
+    "petition_receipt_number": "atlas_petition_number",
+    "petitioner_name": "atlas_petitioner_name",
+}
+"""The Additional Options box of each class field, as the mock stores them (``additional_options``)."""
 
 
 @dataclass(frozen=True)
@@ -80,9 +94,38 @@ def _delivery_fields(delivery: Delivery) -> dict[str, str]:
                 "country": APPLICATION_COUNTRY,
             }
         )
-    else:
-        fields["pickup_location"] = PICKUP_LOCATIONS[delivery.pickup_location or ""]
+    else:  # a location: the chosen option's list holds it, the other list nothing
+        pickup = PICKUP_LOCATIONS[delivery.pickup_location or ""] if delivery.option == PICK_UP else ""
+        premium = PREMIUM_LOCATIONS[delivery.premium_location or ""] if delivery.option == PREMIUM_LOCATION else ""
+        fields.update({"pickup_location": pickup, "premium_location": premium})
     return fields
+
+
+def _class_fields(applicant: Applicant, received: dict[str, Any] | None) -> dict[str, str]:
+    """The class's Additional Options fields, and blank for every other box the portal stored
+    (a value the class does not ask must not reach the portal)."""
+    expected = {CLASS_FIELD_IDS[name]: str(getattr(applicant.visa, name) or "")
+                for name in required_fields(applicant.visa.visa_class)}
+    for box in received or {}:
+        expected.setdefault(box, "")
+    return expected
+
+
+def _waiver_answers(primary: Applicant, received: dict[str, Any] | None, today: date) -> dict[str, str]:
+    """The primary's Interview Waiver answers as the profile's facts decide them, by the mock's
+    question names; blank for a question the facts do not decide (it must never be answered)
+    and for every question of a category that asks none."""
+    from fixtures.waiver import BY_NAME, QUESTIONS  # the mock's names of the meanings (dry runs only)
+
+    offered = waiver_offered(primary.visa.category)
+    names = dict.fromkeys([*(q.name for q in QUESTIONS if offered), *(received or {})])
+    facts = facts_of(primary)
+    expected: dict[str, str] = {}
+    for name in names:
+        question = BY_NAME.get(name)
+        said = answer(question.meaning, facts, today) if question is not None and offered else None
+        expected[name] = (said.answer or "") if said is not None else ""
+    return expected
 
 
 def _compare(applicant_id: str, prefix: str, expected: dict[str, str], received: dict[str, Any] | None) -> list[Mismatch]:
@@ -96,8 +139,9 @@ def _compare(applicant_id: str, prefix: str, expected: dict[str, str], received:
     return out
 
 
-def compare_account(group: Group, account: dict[str, Any]) -> dict[str, list[Mismatch]]:
-    """Per applicant id, every field where the mock's recorded state differs from the profile."""
+def compare_account(group: Group, account: dict[str, Any], today: date | None = None) -> dict[str, list[Mismatch]]:
+    """Per applicant id, every field where the mock's recorded state differs from the profile
+    (the waiver answers as decided on ``today``, by default the day the run answered them)."""
     primary = group.primary
     result: dict[str, list[Mismatch]] = {a.id: [] for a in group.applicants}
     found = result[primary.id]
@@ -114,6 +158,11 @@ def compare_account(group: Group, account: dict[str, Any]) -> dict[str, list[Mis
     found += _compare(primary.id, "applicant.", _applicant_fields(primary), account.get("applicant"))
     found += _compare(primary.id, "visa_options.", _visa_fields(primary), account.get("visa_options"))
     found += _compare(primary.id, "", {"ds160": primary.ds160_number}, account)
+    received = account.get("additional_options")
+    found += _compare(primary.id, "additional_options.", _class_fields(primary, received), received)
+    received = account.get("interview_waiver_answers")
+    expected_answers = _waiver_answers(primary, received, today or date.today())
+    found += _compare(primary.id, "interview_waiver_answers.", expected_answers, received)
     found += _compare(primary.id, "delivery.", _delivery_fields(primary.delivery), account.get("delivery"))
     received_dependents = {
         str((d.get("applicant") or {}).get("atlas_passport_number")): d for d in account.get("dependents") or []
@@ -138,6 +187,8 @@ def compare_account(group: Group, account: dict[str, Any]) -> dict[str, list[Mis
         )
         mismatches += _compare(dependent.id, "applicant.", _applicant_fields(dependent), got.get("applicant"))
         mismatches += _compare(dependent.id, "visa_options.", _visa_fields(dependent), got.get("visa_options"))
+        received = got.get("additional_options")
+        mismatches += _compare(dependent.id, "additional_options.", _class_fields(dependent, received), received)
         if dependent.delivery is not None and dependent.delivery != primary.delivery:  # else the primary's applies
             mismatches += _compare(dependent.id, "delivery.", _delivery_fields(dependent.delivery), got.get("delivery"))
     for passport, extra in received_dependents.items():

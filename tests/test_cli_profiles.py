@@ -78,6 +78,38 @@ def test_show_table_with_portal_values_and_secret_status(memory_keyring: secrets
     assert "Pa55-word!x" not in out
 
 
+def _shown_rows(name: str) -> dict[str, list[str]]:
+    """The show table as rows: field -> one cell per applicant (no terminal wrapping)."""
+    _, rows = profiles._rows(load_group(EXAMPLES / name, today=TODAY))
+    return {row[0]: row[1:] for row in rows}
+
+
+def test_show_the_class_fields_travel_history_and_premium_location() -> None:
+    worker = _shown_rows("petition-worker.yaml")
+    assert worker["Petition receipt number"] == ["EAC2490012345", ""]  # the H-4 spouse has none
+    assert worker["Petitioner name"] == ["Example Analytics Inc.", ""]
+    assert "SEVIS ID" not in worker
+    assert worker["Document delivery"][0].startswith("Premium Location (fee): Shenzhen - CITIC Bank Shenzhen Branch")
+    assert worker["Document delivery"][1].endswith("(primary's)")
+    assert worker["Previous U.S. visa"][0] == "F-1, issued 7/18/2017, expiry 7/17/2022"
+    students = _shown_rows("student-family.yaml")
+    assert students["SEVIS ID"] == ["N0045678123", "N0045678124", "N0045678125"]
+    assert students["Previous U.S. visa"] == ["B1/B2, issued 7/1/2019, expiry 6/30/2024", "none", "none"]
+    assert students["Ever refused a U.S. visa"] == ["no", "no", "no"]
+    assert "Petitioner name" not in students
+    delegation = _shown_rows("delegation.yaml")  # All Others: no waiver questions, no rows for them
+    assert "Previous U.S. visa" not in delegation and "SEVIS ID" not in delegation
+
+
+def test_show_says_not_known_for_a_waiver_fact_left_empty() -> None:
+    group = load_group(EXAMPLES / "student-family.yaml", today=TODAY)
+    child = group.dependents[1].model_copy(update={"travel_history": None})
+    _, rows = profiles._rows(group.model_copy(update={"dependents": [group.dependents[0], child]}))
+    shown = {row[0]: row[1:] for row in rows}
+    assert shown["Previous U.S. visa"][2] == "not known"
+    assert shown["U.S. visa lost, stolen, cancelled or revoked"][2] == "not known"
+
+
 def test_show_without_keyring_says_unavailable() -> None:
     from keyring.backends import fail
 

@@ -106,3 +106,63 @@ def test_an_earlier_profile_is_noted_not_called_entered() -> None:
     coverage.profile_not_shown(record, primary)
     assert not set(coverage.PROFILE_KEYS) & set(primary.values)
     assert any("profile was saved before this run" in note for note in record.notes)
+
+
+def _seeded(example: str) -> tuple[Account, object]:
+    account = Account.from_file(EXAMPLES / f"{example}.yaml")
+    record = new_account_record(account.entry)
+    portal_map = load_portal_map()
+    for applicant in account.entry.applicants:
+        coverage.seed(record.applicants[applicant.applicant_id],
+                      coverage.expected_values(account.entry, applicant, portal_map))
+    return account, record
+
+
+def test_a_students_sevis_id_is_listed_for_the_principal_and_each_dependent() -> None:
+    _, record = _seeded("student-family")
+    for applicant_id, sevis in (("lu-zhiyuan", "N0045678123"), ("zhao-xinyi", "N0045678124"),
+                                ("lu-anran", "N0045678125")):
+        values = record.applicants[applicant_id].values
+        assert values["sevis_id"].value == sevis and values["sevis_id"].status == "missing"
+        assert values["sevis_id"].profile == "visa.sevis_id" and values["sevis_id"].label == "SEVIS ID"
+        assert not {"petition_receipt_number", "petitioner_name", "premium_location"} & set(values)
+
+
+def test_petition_fields_for_the_principal_only_and_premium_location_not_pickup() -> None:
+    _, record = _seeded("petition-worker")
+    principal = record.applicants["qin-haoran"].values
+    assert principal["petition_receipt_number"].value == "EAC2490012345"
+    assert principal["petitioner_name"].value == "Example Analytics Inc."
+    assert principal["premium_location"].value.startswith("Shenzhen - CITIC Bank Shenzhen Branch")
+    assert principal["premium_location"].profile == "delivery.premium_location"
+    assert principal["delivery_option"].value == "Premium Location"
+    assert "pickup_location" not in principal and "sevis_id" not in principal
+    spouse = record.applicants["fang-yuqing"].values  # H-4: the principal's petition covers her
+    assert not {"petition_receipt_number", "petitioner_name", "sevis_id"} & set(spouse)
+
+
+def test_a_sevis_id_no_page_took_leaves_the_student_incomplete_with_it_named() -> None:
+    _, record = _seeded("student-family")
+    child = record.applicants["lu-anran"]
+    for value in child.values.values():
+        value.status = "entered"
+    child.values["sevis_id"].status = "missing"
+    child.reached_payment(list(REMAINING_AT_PAYMENT))
+    assert child.status == "incomplete"
+    assert "SEVIS ID" in (child.error or "") and "N0045678125" in (child.error or "")
+
+
+def test_a_value_the_class_does_not_ask_is_never_sent() -> None:
+    """A class field given for a class that does not ask it (the rules refuse such a profile) is
+    not typed either: the forms carry only the class's required fields."""
+    from assistant.portal_forms import account_entry
+
+    account = Account.from_file(EXAMPLES / "petition-worker.yaml")
+    group = account.group
+    spouse = group.dependents[0]
+    odd = group.model_copy(update={"dependents": [spouse.model_copy(update={
+        "visa": spouse.visa.model_copy(update={"petition_receipt_number": "EAC2490099999"})})]})
+    entry = account_entry(odd)
+    values = coverage.applicant_values(entry, entry.dependents[0])
+    assert values["petition_receipt_number"] == "" and values["sevis_id"] == ""
+    assert "petition_receipt_number" not in coverage.expected_values(entry, entry.dependents[0], load_portal_map())

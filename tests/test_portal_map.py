@@ -37,12 +37,15 @@ EXPECTED_KEYS = {
     "home": [],
     "applicant_details": APPLICANT_KEYS,
     "visa_options": ["visa_type", "post", "category", "visa_class", "priority"],
-    "additional_options": ["ds160"],
-    "interview_waiver": [],
+    "additional_options": ["ds160", "sevis_id", "petition_receipt_number", "petitioner_name"],
+    # one field per question meaning, answered by assistant/waiver.py (same keys, same order)
+    "interview_waiver": ["citizen_or_resident", "under_14", "age_80_or_older", "previous_visa_48_months",
+                         "previous_visa_same_class_48_months", "previous_visa_issued_on_or_after_14", "ever_refused",
+                         "visa_lost_stolen_revoked"],
     "manage_dependents": [],
     "dependent_contact": ["contact_first_name", "contact_last_name", "contact_email", "contact_language"],
     "dependent_applicant": [*APPLICANT_KEYS, "relation"],
-    "document_delivery": ["delivery_option", "pickup_location", "delivery_street", "delivery_street2",
+    "document_delivery": ["delivery_option", "pickup_location", "premium_location", "delivery_street", "delivery_street2",
                           "delivery_street3", "delivery_city", "delivery_state", "delivery_postal_code",
                           "delivery_country"],
     "payment": [],
@@ -73,6 +76,8 @@ TODAYS_PROFILE_FIELD_OF = {
 # label on the real portal. Listed so a new unseen id is a decision, not a slip.
 UNSEEN_IDS = {
     "atlas_gender", "atlas_delivery_option", "atlas_pickup_location",
+    # issue 9: the class fields (portal-dom.md names them, not their ids) and the Premium Location list
+    "atlas_sevis_number", "atlas_petition_number", "atlas_petitioner_name", "atlas_premium_location",
     # the date columns: the walkthrough shows their labels, no public source their ids
     "atlas_birthdate", "atlas_passport_issuance_date", "atlas_passport_expiration_date",
 }
@@ -180,6 +185,40 @@ def test_option_texts_and_synonyms_for_drifting_wordings() -> None:
     assert (visa.field("post").loads, visa.field("category").loads) == ("categor", "class")
     assert field(portal_map, "sign_in", "password").kind == "secret"
     assert field(portal_map, "applicant_details", "birth_date").value_format == "date"
+
+
+@pytest.mark.parametrize(("key", "list_name"), [("delivery_option", "delivery_options"),
+                                                ("pickup_location", "pickup_locations"),
+                                                ("premium_location", "premium_locations")])
+def test_delivery_options_in_the_map_agree_with_the_choice_lists(key: str, list_name: str) -> None:
+    """The map copies these lists (it cannot name flows/choices.yaml): a branch added to one file
+    and not the other must fail here, not on the portal."""
+    from flows import choices
+
+    spec = field(load_portal_map(), "document_delivery", key)
+    items = choices.choice_list(list_name)
+    by_value = key == "delivery_option"  # options keyed by value; locations by the en-US text
+    assert list(spec.options) == [c.value if by_value else c.en for c in items]
+    for c in items:
+        option = spec.options[c.value if by_value else c.en]
+        assert set(option.texts) == {c.en, c.zh} | ({c.value} if by_value else set())
+        assert set(option.synonyms) <= set(c.aliases)
+
+
+def test_class_fields_sit_on_additional_options_with_their_profile_paths() -> None:
+    from flows import choices
+
+    page = load_portal_map().page("additional_options")
+    for key in choices.CLASS_FIELDS:
+        spec = page.field(key)
+        assert spec.profile == f"visa.{key}" and spec.optional and spec.id
+    assert page.field("sevis_id").id == "atlas_sevis_number"
+    assert {"SEVIS ID", "SEVIS号码"} <= set(page.field("sevis_id").labels)  # the mock's, both locales
+    assert {"Petition Receipt Number", "申请收据编号"} <= set(page.field("petition_receipt_number").labels)
+    assert {"Petitioner Name", "申请人雇主名称"} <= set(page.field("petitioner_name").labels)
+    premium = field(load_portal_map(), "document_delivery", "premium_location")
+    assert premium.profile == "delivery.premium_location"
+    assert "Premium Location" not in premium.labels  # the delivery option's own radio label
 
 
 def test_shipped_interstitials() -> None:

@@ -14,7 +14,7 @@ import typer
 from rich.console import Console
 
 if TYPE_CHECKING:
-    from assistant.models import Group
+    from assistant.models import Applicant, Delivery, Group
     from assistant.problems import Problem
 
 app = typer.Typer(
@@ -95,8 +95,58 @@ def _secret_status(profile_id: str) -> dict[str, str]:
     return {k: "present" if v else "MISSING" for k, v in found.items()}
 
 
+CLASS_FIELD_ROWS = {
+    "sevis_id": "SEVIS ID",
+    "petition_receipt_number": "Petition receipt number",
+    "petitioner_name": "Petitioner name",
+}
+
+
+def _yes_no(value: bool | None) -> str:
+    return "not known" if value is None else ("yes" if value else "no")
+
+
+def _travel_rows(a: Applicant) -> dict[str, str]:
+    """The facts the Interview Waiver questions are answered from; "not known" where the profile
+    leaves one empty (the run then stops at that question), none where the category asks none."""
+    from assistant.choices import NO_PREVIOUS_VISA, waiver_offered
+    from assistant.models import TravelHistory, portal_date
+
+    th = a.travel_history
+    if th is None and not waiver_offered(a.visa.category):
+        return {}
+    th = th or TravelHistory()
+    if th.previous_visa_class is None:
+        previous = "not known"
+    elif th.previous_visa_class == NO_PREVIOUS_VISA:
+        previous = "none"
+    else:
+        dates = [f"{label} {portal_date(day) if day else 'not known'}"
+                 for label, day in (("issued", th.previous_visa_issue_date), ("expiry", th.previous_visa_expiry_date))]
+        previous = f"{th.previous_visa_class}, {', '.join(dates)}"
+    return {
+        "Previous U.S. visa": previous,
+        "Ever refused a U.S. visa": _yes_no(th.ever_refused_us_visa),
+        "U.S. visa lost, stolen, cancelled or revoked": _yes_no(th.previous_visa_lost_or_stolen),
+    }
+
+
+def _delivery_text(d: Delivery) -> str:
+    from assistant.choices import PICK_UP, PICKUP_LOCATIONS, PREMIUM_LOCATION, PREMIUM_LOCATIONS
+
+    if d.address is not None:
+        addr = d.address
+        text = f"{d.option}: {addr.street} {addr.street2 or ''} {addr.street3 or ''}".strip()
+        return text + f", {addr.city}, {addr.state} {addr.postal_code}, China"
+    if d.option == PREMIUM_LOCATION:
+        return f"{d.option} (fee): {PREMIUM_LOCATIONS.get(d.premium_location or '', '?')}"
+    if d.option == PICK_UP:
+        return f"{d.option}: {PICKUP_LOCATIONS.get(d.pickup_location or '', '?')}"
+    return f"{d.option}: ?"
+
+
 def _rows(group: Group) -> tuple[list[str], list[list[str]]]:
-    from assistant.choices import LANGUAGE_LABELS, PHONE_COUNTRY, PICKUP_LOCATIONS
+    from assistant.choices import LANGUAGE_LABELS, PHONE_COUNTRY
 
     headers = ["Field"]
     columns: list[dict[str, str]] = []
@@ -105,12 +155,6 @@ def _rows(group: Group) -> tuple[list[str], list[list[str]]]:
         headers.append(a.id + (" (primary)" if primary else f" ({a.relation})"))  # type: ignore[attr-defined]
         d = group.delivery_for(a)
         inherited = " (primary's)" if a.delivery is None else ""
-        if d.address is not None:
-            addr = d.address
-            delivery = f"{d.option}: {addr.street} {addr.street2 or ''} {addr.street3 or ''}".strip()
-            delivery += f", {addr.city}, {addr.state} {addr.postal_code}, China"
-        else:
-            delivery = f"{d.option}: {PICKUP_LOCATIONS.get(d.pickup_location or '', '?')}"
         col = {
             "Last name": a.surname,
             "First name": a.given_name,
@@ -134,8 +178,11 @@ def _rows(group: Group) -> tuple[list[str], list[list[str]]]:
             "Visa category": a.visa.category,
             "Visa class": a.visa.visa_class,
             "Visa priority": a.visa.priority,
+            **{label: str(getattr(a.visa, name)) for name, label in CLASS_FIELD_ROWS.items()
+               if getattr(a.visa, name) is not None},
             "DS-160 number": a.ds160_number,
-            "Document delivery": delivery + inherited,
+            **_travel_rows(a),
+            "Document delivery": _delivery_text(d) + inherited,
         }
         if primary:
             acc = group.primary.account
