@@ -116,6 +116,25 @@ if (absent !== null) {
 }
 """
 
+# What a person can see, for the page scripts: ``isHidden(el)`` is _STATE_OF plus the control's
+# containers.
+VISIBILITY_JS = f"const stateOf = {_STATE_OF};\n" + r"""
+// _STATE_OF looks at the element itself; a honeypot's container may be what is transparent or
+// clipped to nothing (opacity is not inherited, a zero-size overflow:hidden box hides its content).
+const hiddenByContainer = (el) => {
+    for (let up = el.parentElement; up && up !== document.body; up = up.parentElement) {
+        const style = getComputedStyle(up);
+        if (parseFloat(style.opacity) === 0) return true;
+        if (style.overflowX !== 'visible' || style.overflowY !== 'visible') {
+            const box = up.getBoundingClientRect();
+            if (box.width < 2 || box.height < 2) return true;
+        }
+    }
+    return false;
+};
+const isHidden = (el) => { const s = stateOf(el); return !s || s.hidden || hiddenByContainer(el); };
+"""
+
 # Shared helpers of the page scripts: the same normalisation as _options.normalise.
 _JS_HELPERS = r"""
 const norm = (s) => {
@@ -184,22 +203,8 @@ _PROBE_JS = (
     "([allSpecs, absent]) => {\n"
     + _JS_HELPERS
     + _WATCH_JS
-    + f"const stateOf = {_STATE_OF};\n"
+    + VISIBILITY_JS
     + r"""
-// _STATE_OF looks at the element itself; a honeypot's container may be what is transparent or
-// clipped to nothing (opacity is not inherited, a zero-size overflow:hidden box hides its content).
-const hiddenByContainer = (el) => {
-    for (let up = el.parentElement; up && up !== document.body; up = up.parentElement) {
-        const style = getComputedStyle(up);
-        if (parseFloat(style.opacity) === 0) return true;
-        if (style.overflowX !== 'visible' || style.overflowY !== 'visible') {
-            const box = up.getBoundingClientRect();
-            if (box.width < 2 || box.height < 2) return true;
-        }
-    }
-    return false;
-};
-const isHidden = (el) => { const s = stateOf(el); return !s || s.hidden || hiddenByContainer(el); };
 const BAD_TYPES = new Set(['button', 'submit', 'reset', 'image', 'file']);
 const INNER = 'input:not([type=hidden]):not([type=button]):not([type=submit]):not([type=reset]):not([type=image]):not([type=file]),select,textarea,[role=combobox]';
 const isControl = (el) => el.matches('select,textarea,[role=combobox],[role=textbox]')

@@ -23,7 +23,7 @@ from playwright.sync_api import Page
 from flows._fill import FieldOutcome, fill_fields
 from flows._options import normalise
 from flows._specs import FieldSpec
-from flows._widgets import _JS_HELPERS, _STATE_OF
+from flows._widgets import _JS_HELPERS, VISIBILITY_JS
 from flows._xhr import XhrRetry
 
 AnsweredBy = Literal["facts", "page", "person", "nobody"]
@@ -38,20 +38,8 @@ NOT_RECOGNISED = ("not a question the assistant recognises: its wording is not i
 _READ_JS = (
     "() => {\n"
     + _JS_HELPERS
-    + f"const stateOf = {_STATE_OF};\n"
+    + VISIBILITY_JS
     + r"""
-const hiddenByContainer = (el) => {
-    for (let up = el.parentElement; up && up !== document.body; up = up.parentElement) {
-        const style = getComputedStyle(up);
-        if (parseFloat(style.opacity) === 0) return true;
-        if (style.overflowX !== 'visible' || style.overflowY !== 'visible') {
-            const box = up.getBoundingClientRect();
-            if (box.width < 2 || box.height < 2) return true;
-        }
-    }
-    return false;
-};
-const isHidden = (el) => { const s = stateOf(el); return !s || s.hidden || hiddenByContainer(el); };
 const idsText = (ids) => ids.split(/\s+/).filter(Boolean)
     .map((id) => { const el = document.getElementById(id); return el ? textOf(el) : ''; }).join(' ');
 const groups = new Map();
