@@ -1,6 +1,6 @@
 """A student family and a petition-based worker on the mock portal, in both locales (issue 9).
 
-The zh-CN runs start from a spreadsheet (the example written into the staff template and read
+Every run starts from a spreadsheet (the example written into the staff template and read
 back), as agencies do. Each dry run must reach payment with every value exact: the mock's stored state compared with
 the profile field by field (SEVIS ids, petition numbers and the Premium Location included, by
 assistant/verify.py and again here by name), the run's own coverage saying each class field
@@ -34,7 +34,7 @@ CLASS_FIELDS = {
 # never refused (q5 no), no visa lost or revoked (q6 no).
 WAIVER_ANSWERS = {"atlas_iw_q1": "Yes", "atlas_iw_q2": "No", "atlas_iw_q3": "No", "atlas_iw_q4": "No",
                   "atlas_iw_q5": "No", "atlas_iw_q6": "No"}
-RUNS = [  # each example in both locales; the second run of each adds markup variants; zh-CN from a sheet
+RUNS = [  # each example in both locales, from a sheet; the second run of each adds markup variants
     ("student-family", "zh-CN", ()),
     ("student-family", "en-US", ("dependent-merged", "waiver-reworded")),
     ("petition-worker", "en-US", ()),
@@ -54,7 +54,7 @@ def _from_sheet(tmp_path: Path, example: str) -> Account:
 def _dry_run(browser: Any, portal: Any, tmp_path: Path, example: str, locale: str,
              variants: tuple[str, ...]) -> tuple[Account, Any, dict[str, Any]]:
     portal.config.update({"variants": list(variants)})
-    account = _from_sheet(tmp_path, example) if locale == "zh-CN" else Account.from_file(EXAMPLES / f"{example}.yaml")
+    account = _from_sheet(tmp_path, example)
     result = run_account(browser, portal, account, tmp_path, locale=locale)
     return account, result, mock_account(portal, account.entry.username)
 
