@@ -27,6 +27,7 @@ from typing import Annotated, Any, Literal
 import yaml
 from pydantic import BaseModel, ConfigDict, Field, StringConstraints, ValidationError, field_validator
 
+from flows import choices
 from flows._specs import FieldSpec, OptionTexts, PageSpec, PortalMap, ValueFormat, WidgetKind
 from flows.errors import PortalMapInvalid
 from flows.safe_yaml import TextLoader, YamlRefused
@@ -130,7 +131,15 @@ class _FieldIn(_Strict):
     loads: Text | None = None
     optional: bool = False
     options: dict[str, _OptionIn] = Field(default_factory=dict)
+    choices: Text | None = None  # the shipped map only: options from a list of flows/choices.yaml
     replace: list[Literal["names", "labels", "options"]] = Field(default_factory=list)
+
+    @field_validator("choices")
+    @classmethod
+    def _choice_list(cls, value: str | None) -> str | None:
+        if value is not None and value not in choices.LISTS:
+            raise ValueError(f"no choice list {value!r}{_did_you_mean(value, choices.LISTS)}")
+        return value
 
     @field_validator("loads")
     @classmethod
@@ -422,7 +431,8 @@ def _check_names(data: dict[str, Any], file: str, lines: Mapping[YamlPath, int],
                 continue
             options = change.get("options") if isinstance(change, dict) else None
             replaced = isinstance(change, dict) and "options" in (change.get("replace") or ())
-            values = list(_field_of(shipped, name, key).options)
+            shipped_field = _field_of(shipped, name, key)
+            values = list(dict.fromkeys([*_listed_options(shipped_field.choices), *shipped_field.options]))
             for value in options if isinstance(options, dict) and values and not replaced else ():
                 if value not in values:
                     unknown(("pages", name, "fields", key, "options", value), f"a value of {key}", values, "values")
@@ -452,6 +462,9 @@ def _check_override(parsed: _Parsed, shipped: _FileIn) -> list[MapProblem]:
                 problems.append(parsed.problem(where, "changes nothing", "give at least one attribute to change: "
                                                + ", ".join(SCALAR_ATTRIBUTES + FIELD_LIST_ATTRIBUTES)))
             _check_replace(parsed, change, where, problems)
+            if change.choices is not None:
+                problems.append(parsed.problem(where + ("choices",), "cannot be changed by an override",
+                                               "give the options' texts or synonyms instead"))
             for value, option in change.options.items():
                 if not _given(option):
                     problems.append(parsed.problem(where + ("options", value), "changes nothing", "give texts or synonyms"))
@@ -502,14 +515,29 @@ def _option(texts: _OptionIn, current: OptionTexts) -> OptionTexts:
 def _options(change: _FieldIn, current: Mapping[str, OptionTexts]) -> Mapping[str, OptionTexts]:
     merged = {} if "options" in change.replace else dict(current)
     for value, texts in change.options.items():
-        merged[value] = _option(texts, merged.get(value, OptionTexts()))
+        before = merged.get(value)
+        after = _option(texts, before or OptionTexts())
+        for key in [k for k, v in merged.items() if before is not None and v is before] or [value]:
+            merged[key] = after  # an option from a choice list is one entry under two keys
     return MappingProxyType(merged)
+
+
+def _listed_options(list_name: str | None) -> dict[str, OptionTexts]:
+    """A field's options from the shared choice lists: the portal's texts in both locales, and
+    the list's other wordings as synonyms. Keyed by the canonical value and by the en-US text
+    (a flow passes one or the other), so the lists live in one file only."""
+    out: dict[str, OptionTexts] = {}
+    for item in choices.choice_list(list_name) if list_name else ():
+        texts = tuple(dict.fromkeys((item.en, item.zh)))
+        synonyms = tuple(t for t in dict.fromkeys((item.value, *item.aliases)) if t not in texts)
+        out[item.value] = out[item.en] = OptionTexts(texts=texts, synonyms=synonyms)
+    return out
 
 
 def _spec(key: str, field: _FieldIn) -> FieldSpec:
     return FieldSpec(
         key=key, id=field.id, names=_first(field.names), labels=_first(field.labels), kind=field.kind,
-        profile=field.profile, options=_options(field, {}), value_format=field.value_format,
+        profile=field.profile, options=_options(field, _listed_options(field.choices)), value_format=field.value_format,
         loads=field.loads, optional=field.optional,
     )
 
@@ -517,7 +545,7 @@ def _spec(key: str, field: _FieldIn) -> FieldSpec:
 def _changed(spec: FieldSpec, change: _FieldIn) -> FieldSpec:
     """``spec`` with an override applied; ``overridden`` gains every attribute whose value changed."""
     updates: dict[str, Any] = {}
-    for attribute in _given(change):
+    for attribute in _given(change) - {"choices"}:  # refused in an override (_check_override)
         if attribute in SCALAR_ATTRIBUTES:
             value: Any = getattr(change, attribute)
         elif attribute == "options":

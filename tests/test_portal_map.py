@@ -180,29 +180,43 @@ def test_option_texts_and_synonyms_for_drifting_wordings() -> None:
     pickup = field(portal_map, "document_delivery", "pickup_location")
     shanghai = "Shanghai - Pacific Plaza, GF, No 1168 Nanjing West Rd, Shanghai"
     assert pickup.texts_for(shanghai).texts == (shanghai, "上海-上海市南京西路1168号中信泰富广场GF")
-    assert len(pickup.options) == 5
+    assert len(set(pickup.options.values())) == 5  # each keyed by its value and its en-US text
     visa = portal_map.page("visa_options")
     assert (visa.field("post").loads, visa.field("category").loads) == ("categor", "class")
     assert field(portal_map, "sign_in", "password").kind == "secret"
     assert field(portal_map, "applicant_details", "birth_date").value_format == "date"
 
 
-@pytest.mark.parametrize(("key", "list_name"), [("delivery_option", "delivery_options"),
-                                                ("pickup_location", "pickup_locations"),
-                                                ("premium_location", "premium_locations")])
-def test_delivery_options_in_the_map_agree_with_the_choice_lists(key: str, list_name: str) -> None:
-    """The map copies these lists (it cannot name flows/choices.yaml): a branch added to one file
-    and not the other must fail here, not on the portal."""
+@pytest.mark.parametrize(("page", "key", "list_name"), [
+    ("document_delivery", "delivery_option", "delivery_options"),
+    ("document_delivery", "pickup_location", "pickup_locations"),
+    ("document_delivery", "premium_location", "premium_locations"),
+    ("applicant_details", "nationality", "countries"),
+    ("applicant_details", "gender", "genders"),
+])
+def test_option_lists_come_from_the_choice_lists(page: str, key: str, list_name: str) -> None:
+    """The map names its list in flows/choices.yaml instead of copying it: every item is
+    offered in both locales, by its canonical value or its en-US text (a flow passes either),
+    with the list's other wordings as synonyms."""
     from flows import choices
 
-    spec = field(load_portal_map(), "document_delivery", key)
-    items = choices.choice_list(list_name)
-    by_value = key == "delivery_option"  # options keyed by value; locations by the en-US text
-    assert list(spec.options) == [c.value if by_value else c.en for c in items]
-    for c in items:
-        option = spec.options[c.value if by_value else c.en]
-        assert set(option.texts) == {c.en, c.zh} | ({c.value} if by_value else set())
-        assert set(option.synonyms) <= set(c.aliases)
+    spec = field(load_portal_map(), page, key)
+    for item in choices.choice_list(list_name):
+        for passed in (item.value, item.en):
+            shown = spec.texts_for(passed)
+            assert {item.en, item.zh} <= set(shown.texts), (passed, shown)
+            assert set(item.aliases) <= set(shown.texts) | set(shown.synonyms), (passed, shown)
+
+
+def test_a_country_shown_by_the_portals_own_name_is_a_synonym() -> None:
+    nationality = field(load_portal_map(), "applicant_details", "nationality")
+    assert "Hong Kong SAR" in nationality.texts_for("Hong Kong").synonyms
+
+
+def test_an_override_cannot_swap_a_fields_choice_list(tmp_path: Path) -> None:
+    said = problems_of(write(tmp_path / "map.yaml", "version: 1\npages:\n  document_delivery:\n    fields:\n"
+                                                     "      pickup_location:\n        choices: premium_locations\n"))
+    assert "choices" in said and "cannot be changed by an override" in said
 
 
 def test_class_fields_sit_on_additional_options_with_their_profile_paths() -> None:
@@ -506,3 +520,14 @@ def test_show_unknown_page_and_invalid_file_exit_2_without_traceback(tmp_path: P
     assert "paymnet" in err and "payment" in err
     assert f"{bad}:6: error: pages.visa_options.fields.visa_class.kind" in err and "did you mean radio?" in err
     assert "Traceback" not in err
+
+
+def test_an_override_may_add_a_wording_to_an_option_from_a_choice_list(tmp_path: Path) -> None:
+    override = write(tmp_path / "map.yaml", "version: 1\npages:\n  document_delivery:\n    fields:\n"
+                                            "      pickup_location:\n        options:\n"
+                                            "          Shanghai: {synonyms: [上海南京西路网点]}\n")
+    pickup = field(load_portal_map(override), "document_delivery", "pickup_location")
+    assert "上海南京西路网点" in pickup.texts_for("Shanghai").synonyms
+    assert "上海-上海市南京西路1168号中信泰富广场GF" in pickup.texts_for("Shanghai").texts
+    shown_as = "Shanghai - Pacific Plaza, GF, No 1168 Nanjing West Rd, Shanghai"  # what the flow passes
+    assert "上海南京西路网点" in pickup.texts_for(shown_as).synonyms
