@@ -29,10 +29,10 @@ $(STAMP): pyproject.toml
 # the tests a real Secret Service (gnome-keyring on a private D-Bus) to keep secrets in, and
 # tesseract (English and Simplified Chinese) to read the run's images back for secrets.
 system-packages:
-	@sh .ci/system-packages.sh chromium fonts-noto-cjk fonts-liberation
+	@sh .ci/system-packages.sh chromium chromium-headless-shell fonts-noto-cjk fonts-liberation
 
 system-packages-test:
-	@sh .ci/system-packages.sh chromium fonts-noto-cjk fonts-liberation gnome-keyring dbus libreoffice-calc-nogui \
+	@sh .ci/system-packages.sh chromium chromium-headless-shell fonts-noto-cjk fonts-liberation gnome-keyring dbus libreoffice-calc-nogui \
 		tesseract-ocr tesseract-ocr-eng tesseract-ocr-chi-sim
 
 mock-portal: setup

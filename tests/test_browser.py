@@ -64,6 +64,25 @@ def test_system_browser_when_playwright_has_none(tmp_path: Path, monkeypatch: py
     assert set(OFFLINE_FLAGS) <= set(options["args"])
 
 
+def test_a_headless_run_prefers_the_systems_headless_shell(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.delenv(BROWSER_ENV, raising=False)
+    system = _executable(tmp_path, "chromium")
+    shell = _executable(tmp_path, "chromium-headless-shell")
+    monkeypatch.setenv("PATH", str(tmp_path))
+    monkeypatch.setattr(browser, "_SYSTEM_PATHS", ())
+    choice = find_browser(_FakePlaywright(tmp_path / "not-downloaded"))  # type: ignore[arg-type]
+    assert launch_options(choice, headless=True)["executable_path"] == str(shell)
+    assert launch_options(choice, headless=False)["executable_path"] == str(system)  # a person watches: the full browser
+
+
+def test_an_explicit_browser_is_used_headless_too(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    chosen = _executable(tmp_path, "my-chrome")
+    _executable(tmp_path, "chromium-headless-shell")
+    monkeypatch.setenv("PATH", str(tmp_path))
+    monkeypatch.setenv(BROWSER_ENV, str(chosen))
+    assert launch_options(find_browser(None), headless=True)["executable_path"] == str(chosen)
+
+
 def test_nothing_found_says_how_to_install(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.delenv(BROWSER_ENV, raising=False)
     monkeypatch.setenv("PATH", str(tmp_path))
