@@ -153,6 +153,22 @@ class AccountRecord(BaseModel):
         return next((a for a in self.applicants.values() if a.contact_id == contact_id), None)
 
 
+class Ds160CheckRecord(BaseModel):
+    """One row of the DS-160 check a run was started with (``--ds160``): the report shows
+    what was compared, so staff see the run was gated and which values OCR read."""
+
+    status: str  # match / note (a run starts only when nothing else is left)
+    applicant: str
+    field: str
+    profile: str = ""
+    confirmation: str = ""
+    fix: str = ""
+    file: str = ""
+    source: str = ""  # barcode / text / ocr
+    applicant_id: str = ""
+    uncertain: bool = False  # read by OCR
+
+
 class RunRecord(BaseModel):
     """The whole run: written to the state directory (for --resume) and to run.json."""
 
@@ -166,6 +182,7 @@ class RunRecord(BaseModel):
     finished_at: str | None = None
     interrupted: bool = False
     accounts: dict[str, AccountRecord] = Field(default_factory=dict)
+    ds160_check: list[Ds160CheckRecord] | None = None  # None: the run was started without --ds160
 
     def applicants(self) -> list[ApplicantRecord]:
         return [a for account in self.accounts.values() for a in account.applicants.values()]

@@ -632,10 +632,12 @@ def _locate(problems: Iterable[Problem], table: Table, row_of: dict[Path, Row]) 
     return out
 
 
-def import_table(path: str | FsPath, *, today: date | None = None) -> tuple[list[Group], list[Problem]]:
-    """Read a spreadsheet and check every row; groups are returned only if none has an error."""
+def import_table(path: str | FsPath, *, today: date | None = None,
+                 table: Table | None = None) -> tuple[list[Group], list[Problem]]:
+    """Read a spreadsheet and check every row; groups are returned only if none has an error.
+    ``table``: the sheet already read (and completed, e.g. DS-160 numbers from the pages)."""
     today = today or date.today()
-    table = read_table(path)
+    table = table if table is not None else read_table(path)
     if table.problems:
         return [], table.problems
     refused = {(p.line, p.column) for p in table.cell_problems}
@@ -680,10 +682,12 @@ def _slug(text: str) -> str:
 
 
 def import_to_yaml(source: str | FsPath, out: str | FsPath, *, group_name: str | None = None,
-                   force: bool = False, today: date | None = None) -> tuple[list[FsPath], list[Problem]]:
+                   force: bool = False, today: date | None = None,
+                   table: Table | None = None) -> tuple[list[FsPath], list[Problem]]:
     """Import and write YAML: one file (``out`` ends in .yaml/.yml) or one per group (``out`` is a
-    directory). Nothing is written if any row is invalid (:class:`ProfileInvalid`)."""
-    groups, problems = import_table(source, today=today)
+    directory). Nothing is written if any row is invalid (:class:`ProfileInvalid`). ``table``:
+    the sheet already read, as :func:`import_table` takes it."""
+    groups, problems = import_table(source, today=today, table=table)
     if errors(problems):
         raise profile_invalid(problems, hint="Nothing was written. Fix the cells above and import again.")
     if group_name is not None:

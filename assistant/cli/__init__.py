@@ -13,7 +13,7 @@ from rich.console import Console
 from rich.markup import escape
 
 from assistant._version import __version__
-from assistant.cli import mock_portal, portal_map, profiles, run, secrets
+from assistant.cli import ds160, mock_portal, portal_map, profiles, run, secrets
 from flows.errors import UstdError
 
 app = typer.Typer(
@@ -29,6 +29,7 @@ app.command("mock-portal")(mock_portal.mock_portal)
 app.add_typer(profiles.app, name="profiles")
 app.add_typer(secrets.app, name="secrets")
 app.add_typer(portal_map.app, name="portal-map")
+app.add_typer(ds160.app, name="ds160")
 
 _stderr = Console(stderr=True)
 

@@ -272,11 +272,60 @@ def import_(
     group: Optional[str] = typer.Option(None, "--group", help="Import only this group of the sheet."),
     force: bool = typer.Option(False, "--force", help="Overwrite existing files."),
     today: Optional[str] = TODAY_OPTION,
+    ds160: Optional[list[Path]] = typer.Option(
+        None, "--ds160", help="DS-160 confirmation pages (PDF, PNG, JPG) or folders: fill the DS-160 numbers the "
+        "sheet left empty from the matching pages; refuse a number that contradicts its page. Repeat for more."
+    ),
 ) -> None:
     """Import a spreadsheet into group files; writes nothing if any row is invalid."""
     from assistant.spreadsheet import import_to_yaml
 
-    written, problems = import_to_yaml(source, out, group_name=group, force=force, today=_today(today))
+    extra = {"table": _with_ds160_numbers(source, ds160)} if ds160 else {}
+    written, problems = import_to_yaml(source, out, group_name=group, force=force, today=_today(today), **extra)
     _print_problems(problems)
     for path in written:
         _console().print(f"Wrote {path}", style="green", markup=False)
+
+
+def _with_ds160_numbers(source: Path, pages: list[Path]) -> object:
+    """The sheet as read, its empty DS-160 cells filled from the matching confirmation pages.
+
+    Raises (nothing written) when a page cannot be read, a filled cell contradicts its page, or
+    a number could be read by OCR only: a wrong DS-160 number cancels the appointment."""
+    from flows.errors import UstdError
+    from assistant.ds160.check import SheetRow, sheet_numbers
+    from assistant.ds160.read import read_confirmations
+    from assistant.spreadsheet import read_table
+
+    table = read_table(source)
+    if table.problems:
+        return table  # the import reports them
+    confirmations, refused = read_confirmations(pages)
+    rows = [SheetRow(row=r.number, passport_number=_cell_text(r.cells.get("passport_number")),
+                     surname=_cell_text(r.cells.get("surname")), given_name=_cell_text(r.cells.get("given_name")),
+                     birth_date=_iso(r.cells.get("birth_date")), ds160_number=_cell_text(r.cells.get("ds160_number")))
+            for r in table.rows]
+    numbers = sheet_numbers(rows, confirmations)
+    console = _console()
+    for line in [*refused, *numbers.refused]:
+        console.print(f"✗ {line}", style="red", markup=False, soft_wrap=True)
+    if refused or numbers.refused:
+        raise UstdError(f"{source}: {len(refused) + len(numbers.refused)} DS-160 problem(s), listed above; "
+                        "nothing was written", hint="Correct the sheet or the pages, then import again.")
+    for row in table.rows:
+        if row.number in numbers.filled:
+            number, page = numbers.filled[row.number]
+            row.cells["ds160_number"] = number
+            console.print(f"Row {row.number}: DS-160 number {number} from {page.path}", markup=False, soft_wrap=True)
+    for page in numbers.unpaired:
+        console.print(f"Note: {page.path} matches no row of the sheet (passport {page.passport_number.value or '?'})",
+                      style="cyan", markup=False, soft_wrap=True)
+    return table
+
+
+def _cell_text(value: object) -> str | None:
+    return None if value is None or str(value).strip() == "" else str(value).strip()
+
+
+def _iso(value: object) -> str | None:
+    return value.isoformat() if isinstance(value, date) else None

@@ -13,8 +13,9 @@ from rich.table import Table
 from rich.text import Text
 
 if TYPE_CHECKING:
+    from assistant.models import Group
     from assistant.problems import Problem
-    from assistant.run_record import AccountRecord, RunRecord
+    from assistant.run_record import AccountRecord, Ds160CheckRecord, RunRecord
 
 console = Console()
 
@@ -127,6 +128,22 @@ def _mock_variants(text: str | None, portal_url: str | None) -> tuple[str, ...]:
         raise typer.BadParameter(str(error), param_hint="--variant") from None
 
 
+DS160_HELP = ("DS-160 confirmation pages (PDF, PNG, JPG) or folders of them, checked against the profiles before "
+              "anything starts: any mismatch stops the run (exit 1). Repeat for more.")
+
+
+def _ds160_gate(groups: list[tuple[Path, Group]], pages: list[Path] | None) -> list[Ds160CheckRecord] | None:
+    """The DS-160 check, before any browser: raises Ds160CheckFailed (exit 1) on a mismatch;
+    the rows, for the report, when every page matches; None without ``--ds160``."""
+    if not pages:
+        return None
+    from assistant.cli.ds160 import gate
+    from assistant.run_record import Ds160CheckRecord
+
+    result = gate(groups, pages, console)
+    return [Ds160CheckRecord.model_validate(row) for row in result.as_dicts()]
+
+
 def dry_run(
     paths: list[Path] = typer.Argument(..., help="Group files (.yaml), folders of them, or spreadsheets."),
     parallel: int = typer.Option(1, "--parallel", min=1, max=8, help="Browser contexts working at once."),
@@ -153,6 +170,7 @@ def dry_run(
         None, "--variant", help="Render the embedded mock portal's pages in other plausible markups, "
         "e.g. class-select,dates-input (see `ustd mock-portal --help`)."
     ),
+    ds160: Optional[list[Path]] = typer.Option(None, "--ds160", help=DS160_HELP),
 ) -> None:
     """Fill every page of the mock portal from the profiles, and check what it received.
 
@@ -178,6 +196,7 @@ def dry_run(
                          embedded_mock=portal_url is None, portal_map_file=portal_map)
     groups, entries, problems = prepare(request)  # every input error is reported here, before anything starts
     _show_problems(problems)
+    ds160_rows = _ds160_gate(groups, ds160)  # a DS-160 mismatch would cancel the appointment: stop here
     check_environment(request)  # folders and the portal, still before any browser
     with ExitStack() as stack:
         hold_run(request, stack)
@@ -189,6 +208,8 @@ def dry_run(
         report_dir = Path(store.record.report_dir)
         _setup_logging(report_dir)
         store.record.portal_url = url
+        if ds160_rows is not None:
+            store.record.ds160_check = ds160_rows
         secrets = {entry.account_id: throwaway_secrets() for entry in entries}
         by_account = {entry.account_id: group for entry, (_, group) in zip(entries, groups)}
         for entry in entries:
@@ -228,6 +249,7 @@ def prefill(
         None, "--portal-map", help="Corrections to the portal map for this run (see `ustd portal-map show`).",
         dir_okay=False,
     ),
+    ds160: Optional[list[Path]] = typer.Option(None, "--ds160", help=DS160_HELP),
 ) -> None:
     """Fill the portal's pages from the profiles and stop where a person must confirm.
 
@@ -245,8 +267,9 @@ def prefill(
     request = RunRequest(paths=paths, mode="prefill", portal_url=portal_url, locale=locale,
                          report_dir=report, resume=resume, show_progress=not quiet and confirm is Confirm.final,
                          portal_map_file=portal_map)
-    _, entries, problems = prepare(request)
+    groups, entries, problems = prepare(request)
     _show_problems(problems)
+    ds160_rows = _ds160_gate(groups, ds160)  # before the portal, the keyring and any browser
     check_environment(request)  # folders and the portal, before the keyring and any browser
     with ExitStack() as stack:
         hold_run(request, stack)  # refuses at once when these inputs are being run
@@ -254,6 +277,8 @@ def prefill(
         request.batch = BatchOptions(portal_url=request.portal_url, locale=locale, headless=not headed,
                                      parallel=parallel, pause=pause, portal_map=request.portal_map)
         store = open_record(request, entries, stack)
+        if ds160_rows is not None:
+            store.record.ds160_check = ds160_rows
         report_dir = Path(store.record.report_dir)
         _setup_logging(report_dir)
         gates = TerminalGates(console, report_dir, confirm_each_page=confirm is Confirm.each_page)
