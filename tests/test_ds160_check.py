@@ -153,3 +153,21 @@ def test_values_read_by_ocr_are_flagged_uncertain() -> None:
     wrong = check(GROUPS, all_pages(**{TANG.id: page_of(TANG, source="ocr", birth_date="1980-09-03")}))
     assert problems(wrong) == [("mismatch", TANG.id, "date of birth")]
     assert wrong.problems[0].uncertain and "read by OCR" in wrong.problems[0].fix
+
+
+@pytest.mark.parametrize("width", [80, 120])
+def test_the_mismatch_table_folds_in_a_narrow_terminal_and_loses_no_word(width: int) -> None:
+    """Staff read the fix in whatever terminal they have: a row is folded, never cut off."""
+    from rich.console import Console
+
+    from assistant.cli.ds160 import check_table
+
+    result = check(GROUPS, [page_of(HE, location="Shanghai")])
+    console = Console(width=width, record=True, highlight=False)
+    console.print(check_table(result))
+    lines = console.export_text().splitlines()
+    assert max(len(line) for line in lines) <= width
+    cells = " ".join(" ".join(part.strip() for part in line.split("│")[1:-1]) for line in lines)
+    for row in result.problems:
+        for word in row.fix.split():
+            assert word in cells or any(word.startswith(piece) for piece in cells.split() if len(piece) > 3), word

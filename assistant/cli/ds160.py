@@ -73,8 +73,8 @@ def check_table(result: CheckResult, *, everything: bool = False) -> Table:
     table.add_column("field", overflow="fold")
     table.add_column("", no_wrap=True)
     table.add_column("profile", overflow="fold")
-    table.add_column("DS-160 page", overflow="fold", max_width=34)
-    table.add_column("fix", overflow="fold", min_width=40, ratio=1)
+    table.add_column("DS-160 page", overflow="fold", ratio=1)
+    table.add_column("fix", overflow="fold", ratio=2)  # no min width: a narrow terminal folds, never crops
     for row in result.rows if everything else result.problems:
         shown = Text(row.confirmation)
         if row.uncertain:
