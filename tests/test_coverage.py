@@ -18,14 +18,19 @@ from flows._portal_map import load_portal_map
 OWN = "he-zhenbang"
 
 
-def _account() -> tuple[Account, object]:
-    account = Account.from_file(EXAMPLES / "delegation.yaml")
+def _seeded(example: str) -> tuple[Account, object]:
+    """The example's account and a run record seeded with every value meant for the portal."""
+    account = Account.from_file(EXAMPLES / f"{example}.yaml")
     record = new_account_record(account.entry)
     portal_map = load_portal_map()
     for applicant in account.entry.applicants:
         coverage.seed(record.applicants[applicant.applicant_id],
                       coverage.expected_values(account.entry, applicant, portal_map))
     return account, record
+
+
+def _account() -> tuple[Account, object]:
+    return _seeded("delegation")
 
 
 def test_every_profile_value_for_the_portal_is_listed_missing_at_first() -> None:
@@ -106,16 +111,6 @@ def test_an_earlier_profile_is_noted_not_called_entered() -> None:
     coverage.profile_not_shown(record, primary)
     assert not set(coverage.PROFILE_KEYS) & set(primary.values)
     assert any("profile was saved before this run" in note for note in record.notes)
-
-
-def _seeded(example: str) -> tuple[Account, object]:
-    account = Account.from_file(EXAMPLES / f"{example}.yaml")
-    record = new_account_record(account.entry)
-    portal_map = load_portal_map()
-    for applicant in account.entry.applicants:
-        coverage.seed(record.applicants[applicant.applicant_id],
-                      coverage.expected_values(account.entry, applicant, portal_map))
-    return account, record
 
 
 def test_a_students_sevis_id_is_listed_for_the_principal_and_each_dependent() -> None:

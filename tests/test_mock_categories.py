@@ -241,13 +241,19 @@ def test_classes_without_extra_fields_ask_only_the_ds160(category: str, code: st
     assert p.state()["additional_options"] == {}
 
 
-def test_a_dependents_own_additional_page_asks_its_sevis_id(open_portal: Open) -> None:
-    p = open_portal(until="manage_dependents")
+def _f2_spouse_at_additional_options(p: Any) -> tuple[str, str]:
+    """An F-2 spouse added through the contact, applicant and visa pages: their Additional
+    Options page's address, and their contact id."""
     where = add_dependent(p)
     dep_id = where.split("contact=")[1]
     where = p.step(where, {**applicant_form("XIAOMING", "EB7654321", dt.date(2000, 1, 2)),
                            "atlas_relation_to_applicant": RELATIONS.value_of("Spouse")})
-    where = p.step(where, visa_form(STUDENTS, "F-2"))
+    return p.step(where, visa_form(STUDENTS, "F-2")), dep_id
+
+
+def test_a_dependents_own_additional_page_asks_its_sevis_id(open_portal: Open) -> None:
+    p = open_portal(until="manage_dependents")
+    where, dep_id = _f2_spouse_at_additional_options(p)
     assert where == p.url("additional_visa_options", dep_id)
     assert 'id="atlas_sevis_number"' in p.get(where)
     r = p.post(where, {"atlas_ds_160_confirmation_number": "AA00STU002"})
@@ -466,11 +472,7 @@ def test_an_inconsistent_delivery_post_is_refused(posted: dict[str, str], field:
 
 def test_a_dependent_delivery_page_offers_premium_locations_too(open_portal: Open) -> None:
     p = open_portal(until="manage_dependents")
-    where = add_dependent(p)
-    dep_id = where.split("contact=")[1]
-    where = p.step(where, {**applicant_form("XIAOMING", "EB7654321", dt.date(2000, 1, 2)),
-                           "atlas_relation_to_applicant": RELATIONS.value_of("Spouse")})
-    where = p.step(where, visa_form(STUDENTS, "F-2"))
+    where, dep_id = _f2_spouse_at_additional_options(p)
     p.step(where, {"atlas_ds_160_confirmation_number": "AA00STU002", "atlas_sevis_number": "N0098765432"})
     assert 'id="atlas_premium_location"' in p.get(p.url("document_delivery", dep_id))
     assert p.step(p.url("document_delivery", dep_id), premium_location("Hangzhou")) == p.url("manage_dependents")
