@@ -11,6 +11,7 @@ import threading
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from loguru import logger
 from playwright.sync_api import Error as PlaywrightError
@@ -22,12 +23,17 @@ from assistant.portal_address import is_loopback
 from assistant.interrupt import CTRL_C, ctrl_c_requests_stop
 from flows.errors import RunInterrupted
 from assistant.pacing import Pacer
+from assistant.photographer import BackgroundPhotographer, DirectPhotographer, Photographer
+from assistant.playwright_thread import PlaywrightThread
 from assistant.portal_forms import AccountEntry
 from assistant.run_record import AccountRecord, ApplicantRecord, RunStore
 from assistant.secrets import AccountSecrets
 from flows._portal_map import load_portal_map
 from flows._specs import PortalMap
 from flows.errors import FlowError
+
+if TYPE_CHECKING:
+    from playwright.sync_api import Playwright
 
 SecretsFor = Callable[[AccountEntry], AccountSecrets]
 GatesFor = Callable[[], Gates]
@@ -142,6 +148,7 @@ def _run_one(
     secrets_for: SecretsFor,
     gates_for: GatesFor,
     progress: Progress,
+    photographer: Photographer,
 ) -> None:
     from assistant.runner import AccountRunner
     from flows.errors import ApplicantFailed
@@ -178,6 +185,7 @@ def _run_one(
             every_page_shot=options.every_page_shot,
             should_stop=CTRL_C.requested,
             portal_map=options.portal_map or load_portal_map(),
+            photographer=photographer,
         )
         try:
             runner.run()
@@ -225,11 +233,13 @@ def run_batch(
     secrets_for: SecretsFor,
     gates_for: GatesFor,
     progress: Progress,
+    started: PlaywrightThread | None = None,
 ) -> None:
     """Run every account; failures are recorded per applicant, the batch goes on.
 
     Ctrl-C stops the run at the next safe point (KeyboardInterrupt is raised at the end, after
-    the browser is closed); a second Ctrl-C stops at once.
+    the browser is closed); a second Ctrl-C stops at once. ``started``: Playwright started
+    early by the caller, for the first worker.
     """
     from playwright.sync_api import sync_playwright
 
@@ -244,34 +254,48 @@ def run_batch(
     for entry in entries:
         work.put(entry)
     errors: list[BaseException] = []
+    # Every page's picture: drawn beside the run from copies. Only the stop's: not worth a browser.
+    photographer: Photographer = (
+        BackgroundPhotographer(options.locale).start() if options.every_page_shot else DirectPhotographer()
+    )
 
-    def worker() -> None:
+    def serve(playwright: Playwright) -> None:
+        browser = launch_chromium(playwright, headless=options.headless)
         try:
-            with sync_playwright() as playwright:
-                browser = launch_chromium(playwright, headless=options.headless)
+            while not CTRL_C.requested():
                 try:
-                    while not CTRL_C.requested():
-                        try:
-                            entry = work.get_nowait()
-                        except queue.Empty:
-                            return
-                        _run_one(browser, entry, options, store, secrets_for, gates_for, progress)
-                finally:
-                    browser.close()
+                    entry = work.get_nowait()
+                except queue.Empty:
+                    return
+                _run_one(browser, entry, options, store, secrets_for, gates_for, progress, photographer)
+        finally:
+            browser.close()
+
+    def worker(first: bool = True) -> None:
+        try:
+            if first and started is not None:
+                started.run(serve)
+            else:
+                with sync_playwright() as playwright:
+                    serve(playwright)
         except BaseException as error:  # noqa: BLE001 - re-raised in the calling thread
             errors.append(error)
 
     workers = max(1, min(options.parallel, len(entries)))
     CTRL_C.reset()
-    with ctrl_c_requests_stop(CTRL_C):
-        if workers == 1:
-            worker()
-        else:
-            threads = [threading.Thread(target=worker, name=f"worker-{n}", daemon=True) for n in range(workers)]
-            for thread in threads:
-                thread.start()
-            for thread in threads:
-                thread.join()
+    try:
+        with ctrl_c_requests_stop(CTRL_C):
+            if workers == 1:
+                worker()
+            else:
+                threads = [threading.Thread(target=worker, args=(n == 0,), name=f"worker-{n}", daemon=True)
+                           for n in range(workers)]
+                for thread in threads:
+                    thread.start()
+                for thread in threads:
+                    thread.join()
+    finally:
+        photographer.close()  # every picture saved before the report names it
     if CTRL_C.requested():
         raise KeyboardInterrupt  # the first Ctrl-C, after the browser was closed in order
     if errors:

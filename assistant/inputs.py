@@ -19,12 +19,13 @@ SPREADSHEET_SUFFIXES = {".xlsx", ".xlsm", ".csv"}
 def load_groups(paths: list[Path], *, today: date | None = None) -> tuple[list[tuple[Path, Group]], list[Problem]]:
     """All groups of ``paths`` plus the warnings and notes; raise ProfileInvalid on any error."""
     from assistant.profile_files import iter_profile_paths, validate_file
-    from assistant.spreadsheet import import_table
 
     found: list[tuple[Path, Group]] = []
     problems: list[Problem] = []
     for path in iter_profile_paths(paths):
         if path.suffix.lower() in SPREADSHEET_SUFFIXES:
+            from assistant.spreadsheet import import_table  # only for spreadsheets: most runs read YAML
+
             groups, sheet_problems = import_table(path, today=today)
             problems += sheet_problems
             found += [(path, group) for group in groups]

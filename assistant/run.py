@@ -22,6 +22,7 @@ from assistant.batch import BatchOptions, GatesFor, SecretsFor, new_account_reco
 from flows.errors import RunRefused
 from assistant.inputs import load_groups
 from assistant.models import Group
+from assistant.playwright_thread import PlaywrightThread
 from assistant.portal_forms import AccountEntry, account_entry
 from assistant.portal_address import is_loopback, portal_origin
 from assistant.preflight import check_places, check_portal_reachable
@@ -175,13 +176,14 @@ def execute(
     secrets_for: SecretsFor,
     gates_for: GatesFor,
     after: Callable[[RunRecord], dict[str, list[str]]] | None = None,
+    started: PlaywrightThread | None = None,
 ) -> tuple[RunRecord, Path]:
     """Run the batch with a progress display; always finish the record and the report."""
     assert request.batch is not None
     verification: dict[str, list[str]] = {}
     try:
         with RunProgress(console, entries, enabled=request.show_progress) as progress:
-            run_batch(entries, request.batch, store, secrets_for, gates_for, progress.page_done)
+            run_batch(entries, request.batch, store, secrets_for, gates_for, progress.page_done, started)
         if after is not None:
             verification = after(store.record)
     except KeyboardInterrupt:

@@ -26,6 +26,7 @@ from playwright.sync_api import Page, Response
 from assistant import coverage, dependent_steps, sign_in_steps, waiver
 from assistant.gates import Gates
 from assistant.pacing import Pacer
+from assistant.photographer import DirectPhotographer, Photographer
 from assistant.portal_forms import AccountEntry, ApplicantEntry
 from assistant.run_record import REMAINING_AT_PAYMENT, AccountRecord, ApplicantRecord, PageRecord, RunStore
 from assistant.secrets import AccountSecrets
@@ -38,7 +39,7 @@ from flows.errors import ApplicantFailed, FlowError, PortalRejected, RunInterrup
 from flows.interstitials import is_waiting_room
 from flows.pages import page_object
 from flows.recognise import Look, best_page, look
-from flows.screenshot import empty_secret_boxes, secret_free_screenshot
+from flows.screenshot import empty_secret_boxes
 from flows.waiver_questions import answer_questions, read_again
 
 PAST_PAYMENT_PATHS = {"receipt", "ofc-schedule", "schedule", "appointment_confirmation"}
@@ -76,6 +77,7 @@ class AccountRunner:
     every_page_shot: bool = True  # False: only the stop (payment) and failures are photographed
     should_stop: Callable[[], bool] = lambda: False  # Ctrl-C asked the run to stop
     portal_map: PortalMap = field(default_factory=load_portal_map)
+    photographer: Photographer = field(default_factory=DirectPhotographer)
     pending: ApplicantEntry | None = field(default=None, init=False)  # the dependent being added or visited
     status: int = field(default=200, init=False)  # of the last document load
     retry_after: float = field(default=0.0, init=False)
@@ -237,13 +239,14 @@ class AccountRunner:
     def _spec(self, key: str) -> FieldSpec | None:
         return next((s for s in self.applicant_fields if s.key == key), None)
 
-    def screenshot(self, entry: ApplicantEntry, page_name: str) -> str:
-        """The report's picture of the page now, with every secret box emptied while it is taken
-        (this account's password and answers are also looked for in any other box)."""
+    def screenshot(self, entry: ApplicantEntry, page_name: str, *, wait: bool = False) -> str:
+        """The report's picture of the page now, with every secret box empty on it (this
+        account's password and answers are also looked for in any other box). ``wait``: saved
+        before this returns, not drawn from a copy later (a failure: the page may be going)."""
         self._shot_count += 1
         name = f"{entry.applicant_id}-{self._shot_count:02d}-{page_name}.jpg"
         self.shots_dir.mkdir(parents=True, exist_ok=True)
-        secret_free_screenshot(self.page, self.shots_dir / name, self.typed_secrets())
+        self.photographer.photograph(self.page, self.shots_dir / name, self.typed_secrets(), wait=wait)
         return f"screenshots/{name}"
 
     def typed_secrets(self) -> list[str]:
@@ -324,7 +327,7 @@ class AccountRunner:
         """Photograph the page where the account stopped, so the report shows what went wrong."""
         try:
             subject = self.pending or self.entry.primary
-            shot = self.screenshot(subject, "failure")
+            shot = self.screenshot(subject, "failure", wait=True)
             self.note(subject, PageRecord(page=self.recognise(), status="error", errors=[error], screenshot=shot))
         except Exception:  # noqa: BLE001 - the browser itself may be gone
             logger.debug("no failure screenshot for {account}", account=self.entry.account_id)

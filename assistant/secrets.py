@@ -189,32 +189,3 @@ def password_problem(value: str) -> str | None:
     if sum(kinds) < 3:
         return "must contain at least 3 of: lower-case letter, upper-case letter, digit, symbol"
     return None
-
-
-from jaraco.classes.properties import classproperty as _classproperty  # noqa: E402 (keyring dep)
-from keyring.backend import KeyringBackend as _KeyringBackend  # noqa: E402
-
-
-class MemoryKeyring(_KeyringBackend):  # type: ignore[misc,valid-type]
-    """A process-local keyring for tests and dry runs; never chosen automatically."""
-
-    @_classproperty
-    def priority(cls) -> float:  # noqa: N805 - keyring's class property
-        """Raising makes keyring's auto-detection skip this backend."""
-        raise RuntimeError("MemoryKeyring is only used when set explicitly")
-
-    def __init__(self) -> None:
-        super().__init__()
-        self.store: dict[tuple[str, str], str] = {}
-
-    def get_password(self, service: str, username: str) -> str | None:
-        return self.store.get((service, username))
-
-    def set_password(self, service: str, username: str, password: str) -> None:
-        self.store[(service, username)] = password
-
-    def delete_password(self, service: str, username: str) -> None:
-        from keyring.errors import PasswordDeleteError
-
-        if self.store.pop((service, username), None) is None:
-            raise PasswordDeleteError(username)

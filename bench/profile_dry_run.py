@@ -82,7 +82,7 @@ def install() -> None:
     names = [n for n in list(sys.modules) if n.startswith(("flows", "assistant"))]
     # The widget engine (flows/_fill.py, _widgets.py, recognise.py).
     for owner, functions in (("flows._fill", ("fill_fields",)),
-                             ("flows._widgets", ("probe_many", "probe", "read_back", "wait_for_options", "set_value")),
+                             ("flows._widgets", ("probe_many", "probe", "probe_and_read_back", "read_back", "wait_drawn", "wait_for_options", "set_value")),
                              ("flows.recognise", ("look", "best_page"))):
         importlib.import_module(owner)
         for fn in functions:

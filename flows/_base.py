@@ -54,6 +54,13 @@ _FIELD_MESSAGES = """() => {
 }"""
 
 
+def _exactly_one_of(texts: tuple[str, ...]) -> re.Pattern[str]:
+    """A name equal to one of ``texts``, as ``exact=True`` compares it (white space normalised):
+    only what a JavaScript regex treats specially is escaped."""
+    words = (re.sub(r"[\\^$.*+?()[\]{}|/]", r"\\\g<0>", " ".join(text.split())) for text in texts)
+    return re.compile("^(?:" + "|".join(words) + ")$")
+
+
 class PortalPage:
     """One page of the portal: what is particular to it (its buttons, what its messages mean).
 
@@ -100,12 +107,16 @@ class PortalPage:
 
     def button(self, button_id: str, *texts: str, also_ids: tuple[str, ...] = ()) -> Locator:
         """A button by its Power Pages id, else by its visible value/text (resolved at click):
-        an ``<input type=button>`` or a ``<button>`` alike."""
-        candidates = self.page.locator(", ".join(f"#{name}" for name in (button_id, *also_ids)))
-        for text in texts:
-            candidates = candidates.or_(
-                self.page.locator(f"input[type=button][value='{text}'], input[type=submit][value='{text}']")
-            ).or_(self.page.get_by_role("button", name=text, exact=True))
+        an ``<input type=button>`` or a ``<button>`` alike.
+
+        The first in the page of: the ids, the inputs with one of the values, the buttons whose
+        accessible name is exactly one of the texts. One role query for all the texts: the page
+        computes every element's role for each, the costly part of pressing a button."""
+        css = [f"#{name}" for name in (button_id, *also_ids)]
+        css += [f"input[type={kind}][value='{text}']" for text in texts for kind in ("button", "submit")]
+        candidates = self.page.locator(", ".join(css))
+        if texts:
+            candidates = candidates.or_(self.page.get_by_role("button", name=_exactly_one_of(texts)))
         return candidates.first
 
     def submit(self) -> None:

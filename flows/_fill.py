@@ -8,9 +8,10 @@ silently, and a loose option match is reported (drift).
 
 Round trips: one probe, one action per field, one read-back. Only where the page changes
 under us, more: a field whose choice loads options (``spec.loads``) adds its request's
-answer, a frame for the page to draw it and one look at the fields after it; a list whose
+answer, a wait for the page to draw it and one look at the fields after it; a list whose
 options are still loading adds a wait and a re-probe; a choice that may have revealed
-fields adds one probe of those still hidden or absent (at most ``EXTRA_PASSES``).
+fields adds one probe of those still hidden or absent (at most ``EXTRA_PASSES``), which
+carries the read-back: only when that probe finds more to fill is it read again.
 """
 
 from __future__ import annotations
@@ -26,7 +27,18 @@ from playwright.sync_api import Page
 
 from flows._options import OptionMatch, is_placeholder, match_option, normalise, same_date
 from flows._specs import FieldSpec
-from flows._widgets import CHOICE_KINDS, DATE_KINDS, Probe, probe, probe_many, read_back, set_value, wait_for_options
+from flows._widgets import (
+    CHOICE_KINDS,
+    DATE_KINDS,
+    Probe,
+    probe,
+    probe_and_read_back,
+    probe_many,
+    read_back,
+    set_value,
+    wait_drawn,
+    wait_for_options,
+)
 from flows._xhr import XhrRetry
 
 FieldStatus = Literal["entered", "already", "not_on_page", "hidden", "disabled", "no_option", "not_read_back"]
@@ -38,7 +50,6 @@ OFFERED_IN_DETAIL = 8
 _TRUTHY = frozenset({"yes", "true", "1", "on", "y", "x", "✓", "是"})
 _FALSY = frozenset({"no", "false", "0", "off", "n", "否", "不"})
 _NO_LABELS: Mapping[str, Sequence[str]] = MappingProxyType({})
-_NEXT_FRAMES = "() => new Promise((done) => requestAnimationFrame(() => requestAnimationFrame(() => done(true))))"
 
 
 @dataclass(frozen=True)
@@ -111,6 +122,7 @@ class _Filler:
     def __init__(
         self,
         page: Page,
+        specs: Sequence[FieldSpec],
         values: Mapping[str, str],
         xhr: XhrRetry | None,
         secret_keys: Collection[str],
@@ -118,9 +130,11 @@ class _Filler:
         labels: Mapping[str, Sequence[str]],
     ) -> None:
         self.page, self.values, self.xhr = page, values, xhr
+        self.specs = {spec.key: spec for spec in specs}
         self.secret_keys, self.timeout_ms, self.labels = secret_keys, timeout_ms, labels
         self.outcomes: dict[str, FieldOutcome] = {}
         self.entered: dict[str, _Entered] = {}
+        self.actions = 0  # how many times the page was acted on: a read-back taken before one is stale
 
     def secret(self, spec: FieldSpec, found: Probe | None = None) -> bool:
         return spec.kind == "secret" or spec.key in self.secret_keys or (found is not None and found.kind == "secret")
@@ -200,6 +214,7 @@ class _Filler:
         match = match_option(wanted, _offered(found))
         if match is None and not found.disabled and _may_still_load(found, after_loads):
             if found.kind == "combobox" and not found.options:
+                self.actions += 1
                 self.page.locator(found.selector).click(timeout=self.timeout_ms)  # its list fills when opened
             wait_for_options(self.page, found, (*wanted.texts, *wanted.synonyms), timeout_ms=self.timeout_ms)
             again = probe(self.page, spec, labels=self.labels.get(spec.key, ()))
@@ -247,6 +262,7 @@ class _Filler:
         def action() -> None:
             set_value(self.page, found, text, option_index=index, timeout_ms=self.timeout_ms)
 
+        self.actions += 1
         if not spec.loads:
             action()
             return
@@ -254,15 +270,19 @@ class _Filler:
         # The answer is in; the page draws it in a task or two (the next list, the class
         # boxes): let it, or the next look would find the old page.
         response.finished()
-        self.page.evaluate(_NEXT_FRAMES)
+        wait_drawn(self.page, response.url)
 
-    def check_read_back(self, specs: Sequence[FieldSpec]) -> None:
-        """One read-back of everything entered: a page that rewrote a value is caught here."""
-        by_key = {spec.key: spec for spec in specs}
-        readable = [key for key in self.entered if not self.secret(by_key[key], self.entered[key].found)]
-        shown = read_back(self.page, readable)
+    def readable(self) -> list[str]:
+        """The keys entered so far whose values may be read back (not secrets)."""
+        return [key for key, entered in self.entered.items() if not self.secret(self.specs[key], entered.found)]
+
+    def check_read_back(self, shown: Mapping[str, str] | None) -> None:
+        """One read-back of everything entered: a page that rewrote a value is caught here.
+        ``shown``: a read-back taken since the last action, else None (read now)."""
+        if shown is None:
+            shown = read_back(self.page, self.readable())
         for key, entered in self.entered.items():
-            spec, found, match = by_key[key], entered.found, entered.match
+            spec, found, match = self.specs[key], entered.found, entered.match
             how = {"option_how": match.how, "option_text": match.text} if match else {}
             if key not in shown:  # a secret: typed, never read back nor reported
                 self.outcome(spec, "entered", found)
@@ -295,14 +315,18 @@ def fill_fields(
     wanted = [spec for spec in specs if str(values.get(spec.key) or "").strip()]
     if not wanted:
         return []
-    filler = _Filler(page, values, xhr, secret_keys, timeout_ms, labels)
+    filler = _Filler(page, wanted, values, xhr, secret_keys, timeout_ms, labels)
     todo, probes = wanted, probe_many(page, wanted, labels=labels, absent=())
+    shown: dict[str, str] | None = None  # read back with the last look, while nothing was done since
     for extra in range(EXTRA_PASSES + 1):
+        actions = filler.actions
         todo, look_again = filler.fill_pass(todo, probes)
+        if filler.actions != actions:
+            shown = None
         if not todo or not look_again or extra == EXTRA_PASSES:
             break
         absent = {spec.key for spec in todo if probes.get(spec.key) is None}
-        probes = probe_many(page, todo, labels=labels, absent=absent)
+        probes, shown = probe_and_read_back(page, todo, filler.readable(), labels=labels, absent=absent)
     for spec in todo:
         if spec.key in filler.outcomes:
             continue
@@ -312,5 +336,5 @@ def fill_fields(
         else:
             filler.outcome(spec, "hidden", found,
                            detail="The page has this field but does not show it to a person, so it was left alone.")
-    filler.check_read_back(wanted)
+    filler.check_read_back(shown)
     return [filler.outcomes[spec.key] for spec in wanted]

@@ -281,11 +281,11 @@ def _read(path: Path, file: str) -> str:
         raise _invalid([MapProblem(file, "is not UTF-8 text", "save it as UTF-8 text")]) from None
 
 
-def _parse(text: str, file: str) -> tuple[Any, dict[YamlPath, int]]:
+def _parse(text: str, file: str, *, shipped_file: bool = False) -> tuple[Any, dict[YamlPath, int]]:
     problems: list[MapProblem] = []
     lines: dict[YamlPath, int] = {}
     try:
-        node, data = _TextLoader.read(text)
+        node, data = _TextLoader.read_shipped(text) if shipped_file else _TextLoader.read(text)
     except YamlRefused as exc:
         raise _invalid([MapProblem(file, exc.message, exc.fix, line=exc.mark.line + 1)]) from None
     except yaml.YAMLError as exc:
@@ -347,11 +347,12 @@ def _pydantic_problems(exc: ValidationError, file: str, lines: Mapping[YamlPath,
     return out
 
 
-def _load_file(path: Path, file: str, shipped: _FileIn | None = None) -> _Parsed:
+def _load_file(path: Path, file: str, shipped: _FileIn | None = None, *, shipped_file: bool = False) -> _Parsed:
     """Read, parse and check one file; every problem in it at once (PortalMapInvalid).
-    ``shipped``: the file is an override, whose page, field and option names must exist."""
+    ``shipped``: the file is an override, whose page, field and option names must exist.
+    ``shipped_file``: the package's own map, read at every start (see TextLoader.read_shipped)."""
     text = _read(path, file)
-    data, lines = _parse(text, file)
+    data, lines = _parse(text, file, shipped_file=shipped_file)
     if not isinstance(data, dict):
         raise _invalid([MapProblem(file, "must be a mapping that starts with `version: 1` and `pages:`",
                                    "see the comments at the top of the shipped map (`ustd portal-map show` names it)",
@@ -634,7 +635,7 @@ def _shipped_path() -> Path:
 @lru_cache(maxsize=1)
 def _shipped() -> _Parsed:
     path = _shipped_path()
-    return _load_file(path, str(path))
+    return _load_file(path, str(path), shipped_file=True)
 
 
 _Stamp = tuple[str, int, int]  # (path, mtime_ns, size): a file edited since is read again

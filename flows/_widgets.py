@@ -96,7 +96,8 @@ def selector_of(key: str) -> str:
 # Whether a control (or a label for one) was added to the document since the last full probe.
 # Fields absent from a page are looked for again after an action only if one was: a cascade
 # that only fills a list's options draws no new field. ``absent`` is null for a partial probe
-# (it neither skips nor re-arms the watch).
+# (it neither skips nor re-arms the watch). The same observer notes when the document last
+# changed at all (``changedAt``) and wakes a ``wait_drawn`` waiting for the next change.
 _WATCH_JS = r"""
 const NEW_FIELD = 'input,select,textarea,[role=combobox],[role=radiogroup],[role=group],label,fieldset,legend';
 let specs = allSpecs;
@@ -104,11 +105,14 @@ if (absent !== null) {
     const watch = window.__ustdWatch;
     if (watch && !watch.added) specs = allSpecs.filter((s) => !absent.includes(s.key));
     if (!watch) {
-        window.__ustdWatch = {added: false};
+        window.__ustdWatch = {added: false, changedAt: 0, onChange: null};
         new MutationObserver((records) => {
+            const seen = window.__ustdWatch;
+            seen.changedAt = performance.now();
+            if (seen.onChange) { const wake = seen.onChange; seen.onChange = null; wake(); }
             for (const record of records) for (const node of record.addedNodes) {
                 if (node.nodeType === 1 && !['OPTION', 'OPTGROUP'].includes(node.tagName)
-                    && (node.matches(NEW_FIELD) || node.querySelector(NEW_FIELD))) { window.__ustdWatch.added = true; return; }
+                    && (node.matches(NEW_FIELD) || node.querySelector(NEW_FIELD))) { seen.added = true; return; }
             }
         }).observe(document.documentElement, {childList: true, subtree: true});
     }
@@ -197,10 +201,26 @@ const valueOf = (kind, target, members) => {
     if (kind === 'combobox' && !('value' in target && target.tagName !== 'BUTTON')) return textOf(target);
     return target.value == null ? '' : String(target.value);
 };
+const readTagged = (keys) => {  // what each tagged field shows now ('' for a key with no tag)
+    const tagged = {};
+    for (const el of document.querySelectorAll('[data-ustd-key]')) {
+        const key = el.getAttribute('data-ustd-key');
+        (tagged[key] = tagged[key] || []).push(el);
+    }
+    const out = {};
+    for (const key of keys) {
+        const els = tagged[key] || [];
+        if (!els.length) { out[key] = ''; continue; }
+        const kind = els[0].getAttribute('data-ustd-kind') || 'text';
+        els.sort((a, b) => Number(a.getAttribute('data-ustd-option') || 0) - Number(b.getAttribute('data-ustd-option') || 0));
+        out[key] = valueOf(kind, els[0], els);
+    }
+    return out;
+};
 """
 
 _PROBE_JS = (
-    "([allSpecs, absent]) => {\n"
+    "([allSpecs, absent, readKeys]) => {\n"
     + _JS_HELPERS
     + _WATCH_JS
     + VISIBILITY_JS
@@ -311,17 +331,34 @@ const pick = (candidates, forced) => {
 };
 
 let labelIndex = null, ariaIndex = null, groupIndex = null, questionIndex = null;
-const textMatches = (entries, texts) => {  // exact normalised text first, then ignoring stars
-    const exact = entries.filter((e) => texts.some((t) => e.text === t.text));
-    if (exact.length) return exact;
-    return entries.filter((e) => texts.some((t) => starless(e.text) === starless(t.text) && starless(t.text)));
+// Exact normalised text first, then ignoring stars (an entry's starless text is worked out once
+// per look: an index is matched against every spec's texts).
+const textMatches = (entries, texts) => {
+    const exact = new Set(texts.map((t) => t.text));
+    const hits = entries.filter((e) => exact.has(e.text));
+    if (hits.length) return hits;
+    const bare = new Set(texts.map((t) => starless(t.text)).filter(Boolean));
+    return entries.filter((e) => bare.has(e.bare === undefined ? (e.bare = starless(e.text)) : e.bare));
 };
 const idsText = (ids) => norm(ids.split(/\s+/).filter(Boolean).map((id) => {
     const el = document.getElementById(id); return el ? textOf(el) : '';
 }).join(' '));
 const byId = (id) => id ? Array.from(document.querySelectorAll('#' + CSS.escape(id))) : [];
-const byName = (name) => Array.from(document.querySelectorAll('[name]'))
-    .filter((el) => el.name === name || el.getAttribute('name').endsWith('$' + name));
+// Elements by name: their own ``name``, or the part after a ``$`` of a Power Pages name
+// (``ctl00$ContentContainer$atlas_post``); indexed once per look, in document order.
+let nameIndex = null;
+const byName = (name) => {
+    if (!nameIndex) {
+        nameIndex = new Map();
+        for (const el of document.querySelectorAll('[name]')) {
+            const attribute = el.getAttribute('name'), keys = new Set();
+            if (typeof el.name === 'string') keys.add(el.name);
+            for (let at = attribute.indexOf('$'); at >= 0; at = attribute.indexOf('$', at + 1)) keys.add(attribute.slice(at + 1));
+            for (const key of keys) { if (!nameIndex.has(key)) nameIndex.set(key, []); nameIndex.get(key).push(el); }
+        }
+    }
+    return nameIndex.get(name) || [];
+};
 
 const stages = {
     id: (spec) => [pick(byId(spec.id), spec.kind), 'id'],
@@ -456,30 +493,26 @@ found.forEach(([key, {r, stage, via}], order) => {
                 tag: r.target.tagName.toLowerCase(), selected: r.selected, hidden_options: r.hiddenOptions,
                 label_click: r.labelClick, listbox: r.listbox ? '#' + CSS.escape(r.listbox) : null};
 });
-return out;
+return {probes: out, shown: readKeys === null ? null : readTagged(readKeys)};
 }"""
 )
 
-_READ_BACK_JS = (
-    "(keys) => {\n"
-    + _JS_HELPERS
-    + r"""
-const tagged = {};
-for (const el of document.querySelectorAll('[data-ustd-key]')) {
-    const key = el.getAttribute('data-ustd-key');
-    (tagged[key] = tagged[key] || []).push(el);
-}
-const out = {};
-for (const key of keys) {
-    const els = tagged[key] || [];
-    if (!els.length) { out[key] = ''; continue; }
-    const kind = els[0].getAttribute('data-ustd-kind') || 'text';
-    els.sort((a, b) => Number(a.getAttribute('data-ustd-option') || 0) - Number(b.getAttribute('data-ustd-option') || 0));
-    out[key] = valueOf(kind, els[0], els);
-}
-return out;
-}"""
-)
+_READ_BACK_JS = "(keys) => {\n" + _JS_HELPERS + "return readTagged(keys);\n}"
+
+# Resolves once the page has drawn the answer of the request ``url``: at once when the document
+# changed after the answer's responseEnd (the probe's watch notes the last change), else at the
+# next change or after two frames, whichever comes first.
+_DRAWN_JS = """(url) => new Promise((done) => {
+    const watch = window.__ustdWatch;
+    const entries = performance.getEntriesByName(url);
+    const answered = entries.length ? entries[entries.length - 1].responseEnd : null;
+    if (watch && answered !== null && watch.changedAt > answered) { done('drawn'); return; }
+    if (watch && answered !== null) watch.onChange = () => done('changed');
+    requestAnimationFrame(() => requestAnimationFrame(() => {
+        if (watch && watch.onChange) watch.onChange = null;
+        done('frames');
+    }));
+})"""
 
 _OPTIONS_READY_JS = (
     "([selector, listbox, wanted, before]) => {\n"
@@ -542,9 +575,28 @@ def probe_many(
     were: a cascade filling a list draws no field). A partial look (None) looks for everything."""
     if not specs:
         return {}
+    return _probe(page, specs, labels, absent, None)[0]
+
+
+def probe_and_read_back(
+    page: Page, specs: Sequence[FieldSpec], keys: Sequence[str], *,
+    labels: Mapping[str, Sequence[str]] = _NO_LABELS, absent: Collection[str] | None = None,
+) -> tuple[dict[str, Probe | None], dict[str, str]]:
+    """``probe_many`` and, after it in the same round trip, ``read_back`` of ``keys``: when the
+    look finds nothing more to fill, the read-back is already in hand."""
+    return _probe(page, specs, labels, absent, keys)
+
+
+def _probe(
+    page: Page, specs: Sequence[FieldSpec], labels: Mapping[str, Sequence[str]],
+    absent: Collection[str] | None, read_keys: Sequence[str] | None,
+) -> tuple[dict[str, Probe | None], dict[str, str]]:
     payload = [_spec_payload(spec, labels.get(spec.key, ())) for spec in specs]
-    raw = page.evaluate(_PROBE_JS, [payload, None if absent is None else sorted(absent)])
-    return {spec.key: _probe_of(spec.key, raw.get(spec.key)) for spec in specs}
+    raw = page.evaluate(
+        _PROBE_JS, [payload, None if absent is None else sorted(absent), None if read_keys is None else list(read_keys)]
+    )
+    found = raw["probes"]
+    return {spec.key: _probe_of(spec.key, found.get(spec.key)) for spec in specs}, dict(raw["shown"] or {})
 
 
 def probe(page: Page, spec: FieldSpec, *, labels: Sequence[str] = ()) -> Probe | None:
@@ -557,6 +609,17 @@ def read_back(page: Page, keys: Sequence[str]) -> dict[str, str]:
     if not keys:
         return {}
     return dict(page.evaluate(_READ_BACK_JS, list(keys)))
+
+
+def wait_drawn(page: Page, answer_url: str) -> str:
+    """After a cascade's answer came in (the response is finished): wait until the page has drawn
+    it, so the next look sees the new list or the new fields, not the old page.
+
+    Drawn means the document changed after the answer arrived (its resource-timing end); a page
+    that has not changed yet is given until its next change, at most two frames (also the wait
+    when it cannot be told: no watch on the page, no timing entry for the request). Returns
+    what ended the wait: "drawn" (already), "changed" (the next change) or "frames"."""
+    return str(page.evaluate(_DRAWN_JS, answer_url))
 
 
 def wait_for_options(page: Page, found: Probe, wanted: Sequence[str], *, timeout_ms: float) -> bool:
@@ -603,13 +666,32 @@ def set_value(
         _set_checkboxes(page, found, value_text, option_index, timeout_ms)
     elif kind == "date_pair":
         control.fill(portal_date(value_text), timeout=timeout_ms)  # input events: the page syncs the hidden value
-        control.dispatch_event("change", timeout=timeout_ms)
+        _dispatch_change(page, found, timeout_ms)
     elif kind == "date":
         control.fill(iso_date(value_text), timeout=timeout_ms)
     elif kind == "combobox":
         _pick_from_combobox(page, found, value_text, timeout_ms)
     else:
         raise ValueError(f"{found.key}: unknown widget kind {kind!r}")
+
+
+# The event Playwright's ``dispatch_event("change")`` sends (its defaults: bubbles, cancelable,
+# composed), sent to the one control the selector names; false when it names none or several.
+_CHANGE_JS = """(css) => {
+    const found = document.querySelectorAll(css);
+    if (found.length !== 1) return false;
+    found[0].dispatchEvent(new Event('change', {bubbles: true, cancelable: true, composed: true}));
+    return true;
+}"""
+
+
+def _dispatch_change(page: Page, found: Probe, timeout_ms: float) -> None:
+    """A "change" event on the control, as ``Locator.dispatch_event`` sends it, but from a plain
+    evaluate: Playwright's own first loads its helper script into the page's world (~20 ms on
+    every new document). Anything but exactly one control goes to Playwright's (its wait, its
+    errors)."""
+    if not page.evaluate(_CHANGE_JS, found.selector):
+        page.locator(found.selector).dispatch_event("change", timeout=timeout_ms)
 
 
 def _tick(page: Page, found: Probe, index: int, checked: bool, timeout_ms: float) -> None:

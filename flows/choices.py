@@ -163,7 +163,7 @@ def _index(name: str, choices: tuple[Choice, ...]) -> dict[str, str]:
 
 @cache
 def _lists() -> dict[str, tuple[Choice, ...]]:
-    _, data = TextLoader.read(DATA_FILE.read_text(encoding="utf-8"))
+    _, data = TextLoader.read_shipped(DATA_FILE.read_text(encoding="utf-8"))
     return _build(data)
 
 

@@ -6,6 +6,17 @@ from dataclasses import dataclass
 
 from flows._base import PortalPage, query_value
 
+# Each body row of the My Dependents table with at least three cells: the text of its first
+# three cells as a person reads them, the href of its first edit link (``contact=``) and of
+# its first document-delivery link (None when it has none).
+_ROWS = """() => Array.from(document.querySelectorAll('table tbody tr')).flatMap((row) => {
+    const cells = row.querySelectorAll('td');
+    if (cells.length < 3) return [];
+    const href = (css) => { const link = row.querySelector(css); return link ? link.getAttribute('href') : null; };
+    return [[[0, 1, 2].map((i) => cells[i].innerText),
+             href("a[href*='contact=']"), href("a[href*='document_delivery'][href*='contact=']")]];
+})"""
+
 
 @dataclass(frozen=True)
 class DependentRow:
@@ -27,29 +38,18 @@ class ManageDependentsPage(PortalPage):
     name = "manage_dependents"
 
     def rows(self) -> list[DependentRow]:
-        """The dependents the portal already holds: the truth for not adding anyone twice."""
-        found: list[DependentRow] = []
-        body_rows = self.page.locator("table tbody tr")
-        for index in range(body_rows.count()):
-            cells = body_rows.nth(index).locator("td")
-            if cells.count() < 3:
-                continue
-            contact_id = None
-            links = body_rows.nth(index).locator("a[href*='contact=']")
-            if links.count():
-                contact_id = query_value(links.first.get_attribute("href") or "", "contact")
-            delivery = body_rows.nth(index).locator("a[href*='document_delivery'][href*='contact=']")
-            delivery_href = delivery.first.get_attribute("href") if delivery.count() else None
-            found.append(
-                DependentRow(
-                    name=cells.nth(0).inner_text().strip(),
-                    passport_number=cells.nth(1).inner_text().strip(),
-                    ds160=cells.nth(2).inner_text().strip(),
-                    contact_id=contact_id,
-                    delivery_href=delivery_href,
-                )
+        """The dependents the portal already holds: the truth for not adding anyone twice.
+        Read in one round trip (a row of the table used to cost a dozen)."""
+        return [
+            DependentRow(
+                name=name.strip(),
+                passport_number=passport.strip(),
+                ds160=ds160.strip(),
+                contact_id=None if contact_href is None else query_value(contact_href, "contact"),
+                delivery_href=delivery_href,
             )
-        return found
+            for (name, passport, ds160), contact_href, delivery_href in self.page.evaluate(_ROWS)
+        ]
 
     def remove(self, row: DependentRow) -> bool:
         """Open the row's menu and press its Remove, as a person does; False if there is none."""

@@ -6,6 +6,10 @@ before any node is shared (a ten-line "billion laughs" file would otherwise expa
 of values in the checks that walk the data), and so is nesting deeper than any such file
 needs (it would exhaust Python's recursion limit). Errors keep the position, so each file's
 own checks can name the line.
+
+The files shipped with the package (the choice lists, the portal map) are read at every start:
+:meth:`TextLoader.read_shipped` reads them with libyaml, ten times faster, resolving the same
+way; tests check that both readers give the same nodes and data for them.
 """
 
 from __future__ import annotations
@@ -44,6 +48,23 @@ class TextLoader(yaml.SafeLoader):
         finally:
             loader.dispose()
 
+    @classmethod
+    def read_shipped(cls, text: str) -> tuple[yaml.Node | None, object]:
+        """Like :meth:`read`, for a file shipped with the package (trusted, read at every start):
+        with libyaml when PyYAML has it. Any error is worded by :meth:`read` (its messages and
+        refusals), so a slip in a shipped file reads as it always did."""
+        if _ShippedLoader is None:
+            return cls.read(text)
+        loader = _ShippedLoader(text)
+        try:
+            node = loader.get_single_node()
+            return node, (loader.construct_document(node) if node is not None else None)
+        except yaml.YAMLError:
+            pass
+        finally:
+            loader.dispose()
+        return cls.read(text)
+
     def compose_node(self, parent: yaml.Node | None, index: object) -> yaml.Node:
         event = self.peek_event()
         if isinstance(event, yaml.AliasEvent):
@@ -63,3 +84,12 @@ TextLoader.yaml_implicit_resolvers = {
     first: [(tag, rx) for tag, rx in resolvers if tag == "tag:yaml.org,2002:null"]
     for first, resolvers in yaml.SafeLoader.yaml_implicit_resolvers.items()
 }
+
+_ShippedLoader: type[yaml.CSafeLoader] | None = None
+if yaml.__with_libyaml__:  # the C extension is optional in PyYAML
+
+    class _LibyamlTextLoader(yaml.CSafeLoader):
+        """libyaml's SafeLoader resolving only null, as TextLoader does."""
+
+    _LibyamlTextLoader.yaml_implicit_resolvers = TextLoader.yaml_implicit_resolvers
+    _ShippedLoader = _LibyamlTextLoader

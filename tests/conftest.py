@@ -21,9 +21,8 @@ from typing import Any
 
 import keyring
 import pytest
-from keyring_service import missing_programs, secret_service
+from keyring_service import MemoryKeyring, missing_programs, secret_service
 
-from assistant import secrets
 from assistant.browser import find_browser, launch_options
 from assistant.logging import forget_secrets
 
@@ -104,6 +103,7 @@ def _own_state_folder(tmp_path_factory: pytest.TempPathFactory) -> Iterator[None
     with pytest.MonkeyPatch.context() as patch:
         patch.setenv("USTD_STATE_DIR", str(tmp_path_factory.mktemp("state")))
         patch.setenv("USTD_CONFIG_DIR", str(tmp_path_factory.mktemp("config")))
+        patch.setenv("XDG_CACHE_HOME", str(tmp_path_factory.mktemp("cache")))  # Node's and the report's caches
         yield
 
 
@@ -153,10 +153,10 @@ def secret_service_env() -> Iterator[dict[str, str]]:
 
 
 @pytest.fixture()
-def memory_keyring() -> Iterator[secrets.MemoryKeyring]:
+def memory_keyring() -> Iterator[MemoryKeyring]:
     """An in-memory keyring for the test, the real one put back after (and secrets forgotten)."""
     previous = keyring.get_keyring()
-    ring = secrets.MemoryKeyring()
+    ring = MemoryKeyring()
     keyring.set_keyring(ring)
     yield ring
     keyring.set_keyring(previous)

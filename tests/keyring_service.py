@@ -14,6 +14,9 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
+from jaraco.classes.properties import classproperty as _classproperty  # keyring's own dependency
+from keyring.backend import KeyringBackend as _KeyringBackend
+
 PROGRAMS = ("dbus-daemon", "gnome-keyring-daemon")
 
 
@@ -82,3 +85,29 @@ def secret_service(password: str = "test-keyring-password") -> Iterator[dict[str
             if daemon is not None:
                 _stop(daemon)
             _stop(bus)
+
+
+class MemoryKeyring(_KeyringBackend):  # type: ignore[misc,valid-type]
+    """A process-local keyring for tests; never chosen automatically (the product never
+    imports it: a dry run uses no keyring and does not pay for importing one)."""
+
+    @_classproperty
+    def priority(cls) -> float:  # noqa: N805 - keyring's class property
+        """Raising makes keyring's auto-detection skip this backend."""
+        raise RuntimeError("MemoryKeyring is only used when set explicitly")
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.store: dict[tuple[str, str], str] = {}
+
+    def get_password(self, service: str, username: str) -> str | None:
+        return self.store.get((service, username))
+
+    def set_password(self, service: str, username: str, password: str) -> None:
+        self.store[(service, username)] = password
+
+    def delete_password(self, service: str, username: str) -> None:
+        from keyring.errors import PasswordDeleteError
+
+        if self.store.pop((service, username), None) is None:
+            raise PasswordDeleteError(username)

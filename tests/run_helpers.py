@@ -21,6 +21,7 @@ from assistant.dry_run import Backdoor, throwaway_secrets
 from assistant.gates import Gates, MockBackdoorGates
 from assistant.models import Group
 from assistant.pacing import Pacer
+from assistant.photographer import Photographer
 from assistant.portal_forms import AccountEntry, account_entry
 from assistant.profile_files import validate_file
 from assistant.run_record import AccountRecord, RunRecord, RunStore
@@ -104,6 +105,7 @@ def run_account(
     label: str = "run",
     registered: bool = False,
     every_page_shot: bool = False,
+    photographer: Photographer | None = None,
 ) -> RunResult:
     """One run of the account as batch._run_one does it; the failure, if any, is returned.
 
@@ -126,6 +128,7 @@ def run_account(
             locale=locale,
             shots_dir=tmp_path / label / "screenshots",
             every_page_shot=every_page_shot,
+            **({"photographer": photographer} if photographer is not None else {}),
         )
         error: BaseException | None = None
         try:

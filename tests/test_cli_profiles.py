@@ -9,6 +9,7 @@ from pathlib import Path
 
 import keyring
 import typer
+from keyring_service import MemoryKeyring
 from profile_helpers import DELEGATION, EXAMPLES, SINGLE, TODAY
 from typer.testing import CliRunner
 
@@ -66,7 +67,7 @@ def test_validate_a_spreadsheet(tmp_path: Path) -> None:
     assert invoke("profiles", "validate", str(sheet), *T).exit_code == 0
 
 
-def test_show_table_with_portal_values_and_secret_status(memory_keyring: secrets.MemoryKeyring) -> None:
+def test_show_table_with_portal_values_and_secret_status(memory_keyring: MemoryKeyring) -> None:
     secrets.set_secret("he-mingyuan", "portal-password", "Pa55-word!x")
     result = runner.invoke(_app(), ["profiles", "show", str(DELEGATION), *T], env={"COLUMNS": "250"})
     assert result.exit_code == 0, result.output
@@ -151,7 +152,7 @@ def test_empty_template_and_bad_import_writes_nothing(tmp_path: Path) -> None:
     assert not (tmp_path / "x.yaml").exists()
 
 
-def test_no_secret_in_any_file_the_tool_writes(tmp_path: Path, memory_keyring: secrets.MemoryKeyring) -> None:
+def test_no_secret_in_any_file_the_tool_writes(tmp_path: Path, memory_keyring: MemoryKeyring) -> None:
     values = ["Pa55-word!x", "Zhou Mei", "Dongsi Road", "Xiaobai"]
     invoke("secrets", "set", "he-mingyuan", input="\n".join(values) + "\n")
     secrets.load_account_secrets("he-mingyuan")

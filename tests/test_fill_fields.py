@@ -305,6 +305,19 @@ def test_n_text_fields_cost_one_probe_n_actions_and_one_read_back(page: Any) -> 
     assert calls == ["evaluate", "fill", "fill", "fill", "evaluate"]
 
 
+def test_a_look_for_what_a_choice_revealed_carries_the_read_back(page: Any) -> None:
+    page.set_content('<label for="g">Gender</label><select id="g"><option></option><option>Male</option>'
+                     '<option>Female</option></select>')
+    calls: list[str] = []
+    specs = [FieldSpec("gender", labels=("Gender",)), FieldSpec("relation", id="not_here")]
+
+    outcomes = fill_fields(Counting(page, calls), specs, {"gender": "Female", "relation": "Spouse"})
+
+    assert statuses(outcomes) == {"gender": "entered", "relation": "not_on_page"}
+    assert by_key(outcomes)["gender"].shown == "Female"
+    assert calls == ["evaluate", "select_option", "evaluate"]  # probe, choice, look again + read back
+
+
 def test_nothing_wanted_costs_nothing(page: Any) -> None:
     calls: list[str] = []
     assert fill_fields(Counting(page, calls), [FieldSpec("a", id="a")], {"a": " "}) == []

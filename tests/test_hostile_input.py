@@ -20,6 +20,7 @@ from datetime import date, datetime
 from pathlib import Path
 
 import pytest
+from keyring_service import MemoryKeyring
 from openpyxl import load_workbook
 from openpyxl.utils import get_column_letter
 from profile_helpers import DELEGATION, TODAY
@@ -134,7 +135,7 @@ def test_anchors_and_aliases_are_refused_with_line_and_fix(edit, line: int, mess
 )
 def test_every_command_that_loads_a_profile_refuses_aliases(
     command: list[str], tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str],
-    memory_keyring: secrets.MemoryKeyring,
+    memory_keyring: MemoryKeyring,
 ) -> None:
     monkeypatch.chdir(tmp_path)
     (tmp_path / "alias.yaml").write_text(_with_alias(), encoding="utf-8")
@@ -406,7 +407,7 @@ def _kept(pid: str = "he-mingyuan") -> bool:
     ids=["end-of-input", "no"],
 )
 def test_secrets_delete_without_a_yes_deletes_nothing_and_is_not_an_interruption(
-    memory_keyring: secrets.MemoryKeyring, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str],
+    memory_keyring: MemoryKeyring, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str],
     typed: str, message: str,
 ) -> None:
     """Before: "Interrupted." and exit 130, as for Ctrl-C."""
@@ -421,7 +422,7 @@ def test_secrets_delete_without_a_yes_deletes_nothing_and_is_not_an_interruption
 
 
 def test_secrets_delete_with_a_typed_yes_deletes(
-    memory_keyring: secrets.MemoryKeyring, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str],
+    memory_keyring: MemoryKeyring, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str],
 ) -> None:
     _store()
     monkeypatch.setattr(sys, "stdin", io.StringIO("maybe\ny\n"))
@@ -437,7 +438,7 @@ class _Terminal(io.StringIO):
 
 
 def test_secrets_set_at_a_terminal_ctrl_d_stores_nothing_and_is_not_an_interruption(
-    memory_keyring: secrets.MemoryKeyring, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str],
+    memory_keyring: MemoryKeyring, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str],
 ) -> None:
     """Before: Ctrl-D at the hidden prompt was "Interrupted." and exit 130."""
     answers = iter(["Pa55-word!x", "Pa55-word!x", "Zhou Mei"])
@@ -474,7 +475,7 @@ def test_a_key_that_looks_like_markup_is_reported_not_a_traceback(
 
 def test_show_prints_values_that_look_like_markup_as_typed(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str],
-    memory_keyring: secrets.MemoryKeyring,
+    memory_keyring: MemoryKeyring,
 ) -> None:
     """Before: a mailing street with "[/b]" ended `ustd profiles show` in a MarkupError traceback."""
     monkeypatch.chdir(tmp_path)

@@ -10,6 +10,7 @@ from urllib.parse import quote
 
 import keyring
 import pytest
+from keyring_service import MemoryKeyring
 from loguru import logger
 
 from assistant import secrets
@@ -26,7 +27,7 @@ VALUES = {
 @pytest.fixture()
 def loaded() -> Iterator[dict[str, str]]:
     previous = keyring.get_keyring()
-    ring = secrets.MemoryKeyring()
+    ring = MemoryKeyring()
     for entry, value in VALUES.items():
         ring.set_password(secrets.SERVICE, f"he-mingyuan/{entry}", value)
     keyring.set_keyring(ring)
@@ -79,7 +80,7 @@ def test_secret_set_later_is_masked_in_existing_sinks(tmp_path: Path) -> None:
     console = io.StringIO()
     setup_logging(stream=console)
     previous = keyring.get_keyring()
-    keyring.set_keyring(secrets.MemoryKeyring())
+    keyring.set_keyring(MemoryKeyring())
     try:
         secrets.set_secret("song-jiahui", "portal-password", "Late-Pa55word")
         logger.info("now: Late-Pa55word")

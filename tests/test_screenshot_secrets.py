@@ -19,7 +19,7 @@ import subprocess
 import sys
 import textwrap
 import time
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
 
@@ -33,6 +33,7 @@ from assistant.dry_run import Backdoor
 from assistant.gates import MockBackdoorGates
 from assistant.logging import register_secret
 from assistant.pacing import Pacer
+from assistant.photographer import BackgroundPhotographer, DirectPhotographer, Photographer
 from assistant.runner import AccountRunner
 from assistant.sign_in_steps import SECRET_KEYS
 from assistant.secrets import AccountSecrets
@@ -82,14 +83,23 @@ def revealing_page(browser: Any) -> Iterator[Page]:
         context.close()
 
 
-def _runner(page: Page, portal: Any, account: Account, tmp_path: Path) -> AccountRunner:
+def _runner(page: Page, portal: Any, account: Account, tmp_path: Path,
+            photographer: Photographer | None = None) -> AccountRunner:
     store = new_store(tmp_path, account.entry, portal.url, "zh-CN")
     return AccountRunner(
         page=page, entry=account.entry, secrets=account.secrets, gates=MockBackdoorGates(portal.url),
         pacer=Pacer.for_portal(portal.url, None), store=store,
         record=store.record.accounts[account.entry.account_id], base_url=portal.url, locale="zh-CN",
-        shots_dir=tmp_path / "run" / "screenshots",
+        shots_dir=tmp_path / "run" / "screenshots", photographer=photographer or DirectPhotographer(),
     )
+
+
+# How the runner's pictures are taken: on the page (the blank-and-restore dance), or drawn later
+# by the background photographer from a copy of the page (the dry run's default).
+PHOTOGRAPHERS: dict[str, Callable[[], Photographer]] = {
+    "direct": DirectPhotographer,
+    "from-a-copy": lambda: BackgroundPhotographer("zh-CN").start(),
+}
 
 
 def _fill(runner: AccountRunner, page_name: str, values: dict[str, str]) -> None:
@@ -142,16 +152,18 @@ def _values(page: Page, boxes: list[str]) -> dict[str, str]:
     return {box: page.locator(box).input_value() for box in boxes}
 
 
+@pytest.mark.parametrize("taking", list(PHOTOGRAPHERS))
 @pytest.mark.parametrize("page_name", list(PAGES))
 def test_runner_screenshot_of_a_secret_page_shows_no_secret(
-    revealing_page: Page, portal: Any, tmp_path: Path, page_name: str
+    revealing_page: Page, portal: Any, tmp_path: Path, page_name: str, taking: str
 ) -> None:
     portal.config.update({"captcha": False})
     account = Account.from_file(example_variant(tmp_path, "single", _signing_up if page_name == "sign_up" else None))
     account.secrets = _secrets()
     if page_name != "sign_up":
         Backdoor(portal.url).create_account(account.entry, account.secrets, account.group)
-    runner = _runner(revealing_page, portal, account, tmp_path)
+    photographer = PHOTOGRAPHERS[taking]()
+    runner = _runner(revealing_page, portal, account, tmp_path, photographer)
     path, fill = PAGES[page_name]
     revealing_page.goto(portal.url + path)
     boxes = fill(runner)
@@ -161,6 +173,10 @@ def test_runner_screenshot_of_a_secret_page_shows_no_secret(
 
     shot = tmp_path / "run" / runner.screenshot(runner.entry.primary, page_name)
     after = (_values(revealing_page, boxes), revealing_page.evaluate("[scrollX, scrollY]"))
+    photographer.close()  # the picture drawn from a copy is saved by now
+    assert shot.is_file()
+    if taking == "from-a-copy":
+        assert photographer.drawn == 1, "the secret page should have been copied, not photographed directly"  # type: ignore[attr-defined]
     control = tmp_path / "control.jpg"
     revealing_page.screenshot(path=str(control), full_page=True, type="jpeg", quality=70)
 

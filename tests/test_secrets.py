@@ -20,6 +20,7 @@ from assistant import secrets
 from assistant.cli import secrets as secrets_cli
 from flows.errors import SecretsMissing, SecretsUnavailable, UstdError
 from assistant.logging import forget_secrets
+from keyring_service import MemoryKeyring
 
 ROOT = Path(__file__).resolve().parent.parent
 PASSWORD = "Pa55-word!x"
@@ -47,7 +48,7 @@ def _store_all(pid: str = "he-mingyuan") -> None:
         secrets.set_secret(pid, f"security-answer-{i}", a)
 
 
-def test_public_entry_naming(memory_keyring: secrets.MemoryKeyring) -> None:
+def test_public_entry_naming(memory_keyring: MemoryKeyring) -> None:
     _store_all()
     assert set(memory_keyring.store) == {
         ("ustd-assistant", "he-mingyuan/portal-password"),
@@ -60,7 +61,7 @@ def test_public_entry_naming(memory_keyring: secrets.MemoryKeyring) -> None:
     assert secrets.get_secret("song-jiahui", "portal-password").get_secret_value() == "Other-Pa55"
 
 
-def test_secrets_are_secretstr_and_hidden_in_repr(memory_keyring: secrets.MemoryKeyring) -> None:
+def test_secrets_are_secretstr_and_hidden_in_repr(memory_keyring: MemoryKeyring) -> None:
     _store_all()
     loaded = secrets.load_account_secrets("he-mingyuan")
     assert isinstance(loaded.password, SecretStr)
@@ -68,7 +69,7 @@ def test_secrets_are_secretstr_and_hidden_in_repr(memory_keyring: secrets.Memory
     assert loaded.answer_to(2).get_secret_value() == ANSWERS[1]
 
 
-def test_missing_entries_are_named(memory_keyring: secrets.MemoryKeyring) -> None:
+def test_missing_entries_are_named(memory_keyring: MemoryKeyring) -> None:
     secrets.set_secret("he-mingyuan", "portal-password", PASSWORD)
     with pytest.raises(SecretsMissing) as info:
         secrets.load_account_secrets("he-mingyuan")
@@ -79,8 +80,8 @@ def test_missing_entries_are_named(memory_keyring: secrets.MemoryKeyring) -> Non
 
 
 def test_memory_keyring_is_never_chosen_automatically() -> None:
-    assert not secrets.MemoryKeyring.viable
-    assert not any(isinstance(k, secrets.MemoryKeyring) for k in keyring.backend.get_all_keyring())
+    assert not MemoryKeyring.viable
+    assert not any(isinstance(k, MemoryKeyring) for k in keyring.backend.get_all_keyring())
 
 
 def test_no_backend_gives_a_clear_error_with_options(no_keyring: None) -> None:
@@ -123,7 +124,7 @@ def test_cli_no_backend_exit_2_without_traceback(tmp_path: Path) -> None:
     assert "PYTHON_KEYRING_BACKEND" in result.stderr and "GNOME Keyring" in result.stderr
 
 
-def test_cli_set_from_stdin_check_and_delete(memory_keyring: secrets.MemoryKeyring) -> None:
+def test_cli_set_from_stdin_check_and_delete(memory_keyring: MemoryKeyring) -> None:
     stdin = "\n".join([PASSWORD, *ANSWERS]) + "\n"
     result = runner.invoke(_app(), ["secrets", "set", "he-mingyuan"], input=stdin)
     assert result.exit_code == 0, result.output
@@ -142,7 +143,7 @@ def test_cli_set_from_stdin_check_and_delete(memory_keyring: secrets.MemoryKeyri
     assert isinstance(result.exception, SecretsMissing) and result.output.count("missing") == 8
 
 
-def test_cli_set_one_entry_and_from_a_profile_file(memory_keyring: secrets.MemoryKeyring) -> None:
+def test_cli_set_one_entry_and_from_a_profile_file(memory_keyring: MemoryKeyring) -> None:
     profile = str(ROOT / "profiles/examples/single.yaml")
     result = runner.invoke(_app(), ["secrets", "set", profile, "--entry", "security-answer-2"], input="Dune\n")
     assert result.exit_code == 0, result.output
@@ -155,13 +156,13 @@ def test_cli_set_one_entry_and_from_a_profile_file(memory_keyring: secrets.Memor
     (f"{PASSWORD}\nA\n", "stdin ended"),
     (f"{PASSWORD}\n\nB\nC\n", "empty"),
 ])
-def test_cli_set_refuses_bad_input_and_stores_nothing(memory_keyring: secrets.MemoryKeyring, stdin: str, expect: str) -> None:
+def test_cli_set_refuses_bad_input_and_stores_nothing(memory_keyring: MemoryKeyring, stdin: str, expect: str) -> None:
     result = runner.invoke(_app(), ["secrets", "set", "he-mingyuan"], input=stdin)
     assert isinstance(result.exception, UstdError) and expect in str(result.exception)
     assert memory_keyring.store == {}
 
 
-def test_cli_rejects_bad_ids(memory_keyring: secrets.MemoryKeyring) -> None:
+def test_cli_rejects_bad_ids(memory_keyring: MemoryKeyring) -> None:
     result = runner.invoke(_app(), ["secrets", "check", "He Mingyuan"])
     assert isinstance(result.exception, UstdError) and "not a profile id" in str(result.exception)
 

@@ -11,7 +11,7 @@ from typing import Any
 import pytest
 
 from flows._specs import FieldSpec
-from flows._widgets import probe, probe_many, read_back, set_value
+from flows._widgets import probe, probe_and_read_back, probe_many, read_back, set_value, wait_drawn
 from flows.errors import InvisibleField
 
 # Power Pages' date pair (fixtures/templates/macros.html) and the script that keeps it in sync
@@ -357,6 +357,20 @@ def test_a_custom_styled_radio_is_chosen_through_its_label(page: Any) -> None:
     assert read_back(page, ["gender"]) == {"gender": "Female"}
 
 
+def test_a_date_box_gets_the_change_event_a_person_leaving_it_sends(page: Any) -> None:
+    page.set_content("""<input id="dob" type="hidden"><input id="dob_datepicker_description">
+      <script>document.addEventListener("change", (e) => {  // a delegated listener: the event bubbles
+        window.changes = (window.changes || 0) + 1;
+        if (e.target.id === "dob_datepicker_description") document.getElementById("dob").value = e.target.value;
+      });</script>""")
+    found = probe(page, field("dob", id="dob"))
+    assert found is not None and found.kind == "date_pair"
+
+    set_value(page, found, "1990-03-07")
+
+    assert page.evaluate("[window.changes, document.getElementById('dob').value]") == [1, "3/7/1990"]
+
+
 def test_a_single_checkbox_is_unticked_for_no(page: Any) -> None:
     page.set_content('<input type="checkbox" id="agree" checked><label for="agree">I agree</label>')
     found = probe(page, field("agree", id="agree"))
@@ -371,3 +385,50 @@ def test_stale_tags_are_cleared_and_read_back_of_an_untagged_key_is_blank(page: 
     assert found is not None
     assert attribute(page, "#a", "data-ustd-key") is None
     assert read_back(page, ["k", "nothing"]) == {"k": "B", "nothing": ""}
+
+
+# A select whose change asks the portal (fetch) and draws the answer, as the visa-options cascade does.
+CASCADE = """<!doctype html><meta charset="utf-8"><select id="s"><option></option><option>x</option></select>
+<div id="into"></div><script>
+  document.getElementById("s").addEventListener("change", async () => {
+    const html = await (await fetch("/answer")).text();
+    if (html) document.getElementById("into").innerHTML = html;
+  });
+</script>"""
+
+
+@pytest.mark.parametrize(("body", "watched", "ended_by"), [
+    ('<label><input type="radio" name="c" value="B1"> B1</label>', True, ("drawn", "changed")),
+    ("", True, ("frames",)),  # an answer that draws nothing: two frames, as before
+    ('<label><input type="radio" name="c" value="B1"> B1</label>', False, ("frames",)),  # no watch: frames
+])
+def test_a_cascade_answer_is_waited_for_until_the_page_drew_it(
+    page: Any, body: str, watched: bool, ended_by: tuple[str, ...]
+) -> None:
+    page.route("http://portal.test/**", lambda route: route.fulfill(
+        status=200, content_type="text/html", body=body if route.request.url.endswith("/answer") else CASCADE))
+    try:
+        page.goto("http://portal.test/visa_options/")
+        if watched:
+            probe_many(page, [field("s", id="s")], absent=())  # a whole-page look puts the watch on
+        with page.expect_response("**/answer") as answered:
+            page.select_option("#s", label="x")
+        answered.value.finished()
+
+        assert wait_drawn(page, answered.value.url) in ended_by
+        if body and watched:
+            assert page.locator("#into input").count() == 1  # what the answer drew is there for the next look
+    finally:
+        page.unroute_all()
+
+
+def test_a_look_can_carry_the_read_back(page: Any) -> None:
+    page.set_content('<input id="a"><select id="b"><option>One</option><option>Two</option></select>')
+    found = probe_many(page, [field("a", id="a"), field("b", id="b")], absent=())
+    set_value(page, found["a"], "typed")  # type: ignore[arg-type]
+    set_value(page, found["b"], "Two", option_index=1)  # type: ignore[arg-type]
+
+    probes, shown = probe_and_read_back(page, [field("c", id="c")], ["a", "b"], absent={"c"})
+
+    assert probes == {"c": None}
+    assert shown == {"a": "typed", "b": "Two"} == read_back(page, ["a", "b"])

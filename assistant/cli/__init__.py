@@ -6,6 +6,8 @@ command function, so ``ustd --help`` starts fast.
 
 from __future__ import annotations
 
+import atexit
+import gc
 import sys
 
 import typer
@@ -49,9 +51,20 @@ def _root(
     """Prefill U.S. visa appointment applications, up to human confirmation."""
 
 
+def _quick_exit_gc() -> None:
+    """At exit, leave the objects of the run to the OS instead of collecting their cycles one
+    by one: the interpreter's final collection took about 0.15 s at the end of every dry run.
+    Nothing is lost: files are written and closed by then, loguru and logging close their
+    sinks in their own exit handlers, and the standard streams are flushed after this."""
+    gc.freeze()
+
+
 def main(argv: list[str] | None = None) -> None:
     """Entry point: run the app and turn expected failures into a message and an exit code."""
     from assistant.logging import setup_logging
+
+    atexit.unregister(_quick_exit_gc)  # once per process, however often tests call main()
+    atexit.register(_quick_exit_gc)
 
     setup_logging(level="WARNING")  # masked console sink; runs add their own log file
     try:

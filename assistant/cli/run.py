@@ -107,6 +107,19 @@ def _portal_and_locale(portal_url: str | None, locale: str | None) -> tuple[str 
     return origin, locale or in_path or DEFAULT_LOCALE
 
 
+def _node_compile_cache() -> None:
+    """Let Playwright's driver (Node.js) keep its compiled code between runs, in our cache
+    folder: it starts in ~0.25 s instead of ~0.35 s. A folder the user chose, or turning the
+    cache off (``NODE_DISABLE_COMPILE_CACHE``), is left alone; Node skips a folder it cannot write."""
+    import os
+
+    if "NODE_COMPILE_CACHE" in os.environ or "NODE_DISABLE_COMPILE_CACHE" in os.environ:
+        return
+    from platformdirs import user_cache_path
+
+    os.environ["NODE_COMPILE_CACHE"] = str(user_cache_path("ustd-assistant", appauthor=False) / "node-compile-cache")
+
+
 def _setup_logging(report_dir: Path) -> None:
     from assistant.logging import setup_logging
 
@@ -176,54 +189,61 @@ def dry_run(
 
     Runs offline against the mock portal: no keyring and no real site needed.
     """
-    from assistant.batch import BatchOptions
-    from assistant.dry_run import Backdoor, start_mock, throwaway_secrets, verify_run
-    from assistant.gates import MockBackdoorGates
-    from assistant.preflight import check_options
-    from assistant.run import RunRequest, check_environment, execute, hold_run, open_record, prepare
+    from assistant.playwright_thread import PlaywrightThread
+    from assistant.private_files import private_umask
 
-    portal_url, locale = _portal_and_locale(portal_url, locale)
-    if resume and not portal_url:
-        raise typer.BadParameter(
-            "the embedded mock portal starts empty each time; resume against a running one: "
-            "`ustd mock-portal`, then `ustd dry-run ... --portal-url http://127.0.0.1:8765 --resume`",
-            param_hint="--resume",
-        )
-    check_options("dry-run", portal_url, parallel=parallel)
-    variants = _mock_variants(variant, portal_url)
-    request = RunRequest(paths=paths, mode="dry-run", portal_url=portal_url or "http://127.0.0.1/embedded-mock",
-                         locale=locale, report_dir=report, resume=resume, show_progress=not quiet,
-                         embedded_mock=portal_url is None, portal_map_file=portal_map)
-    groups, entries, problems = prepare(request)  # every input error is reported here, before anything starts
-    _show_problems(problems)
-    ds160_rows = _ds160_gate(groups, ds160)  # a DS-160 mismatch would cancel the appointment: stop here
-    check_environment(request)  # folders and the portal, still before any browser
-    with ExitStack() as stack:
-        hold_run(request, stack)
-        url = portal_url or start_mock(stack, locale, variants)
-        request.batch = BatchOptions(portal_url=url, locale=locale, headless=not headed, parallel=parallel, trace=trace,
-                                     every_page_shot=screenshots is Shots.every_page, portal_map=request.portal_map)
-        backdoor = Backdoor(url)
-        store = open_record(request, entries, stack)
-        report_dir = Path(store.record.report_dir)
-        _setup_logging(report_dir)
-        store.record.portal_url = url
-        if ds160_rows is not None:
-            store.record.ds160_check = ds160_rows
-        secrets = {entry.account_id: throwaway_secrets() for entry in entries}
-        by_account = {entry.account_id: group for entry, (_, group) in zip(entries, groups)}
-        for entry in entries:
-            if entry.account_exists and not store.record.accounts[entry.account_id].registered:
-                backdoor.create_account(entry, secrets[entry.account_id], by_account[entry.account_id])
-        record, html = execute(
-            request,
-            entries,
-            store,
-            console,
-            secrets_for=lambda entry: secrets[entry.account_id],
-            gates_for=lambda: MockBackdoorGates(url),
-            after=lambda rec: verify_run(rec, by_account, backdoor),
-        )
+    _node_compile_cache()
+    # The driver starts now, beside the imports and checks below (it takes the private umask).
+    with private_umask(), PlaywrightThread() as started:
+        from assistant.batch import BatchOptions
+        from assistant.dry_run import Backdoor, start_mock, throwaway_secrets, verify_run
+        from assistant.gates import MockBackdoorGates
+        from assistant.preflight import check_options
+        from assistant.run import RunRequest, check_environment, execute, hold_run, open_record, prepare
+
+        portal_url, locale = _portal_and_locale(portal_url, locale)
+        if resume and not portal_url:
+            raise typer.BadParameter(
+                "the embedded mock portal starts empty each time; resume against a running one: "
+                "`ustd mock-portal`, then `ustd dry-run ... --portal-url http://127.0.0.1:8765 --resume`",
+                param_hint="--resume",
+            )
+        check_options("dry-run", portal_url, parallel=parallel)
+        variants = _mock_variants(variant, portal_url)
+        request = RunRequest(paths=paths, mode="dry-run", portal_url=portal_url or "http://127.0.0.1/embedded-mock",
+                             locale=locale, report_dir=report, resume=resume, show_progress=not quiet,
+                             embedded_mock=portal_url is None, portal_map_file=portal_map)
+        groups, entries, problems = prepare(request)  # every input error is reported here, before anything starts
+        _show_problems(problems)
+        ds160_rows = _ds160_gate(groups, ds160)  # a DS-160 mismatch would cancel the appointment: stop here
+        check_environment(request)  # folders and the portal, still before any browser
+        with ExitStack() as stack:
+            hold_run(request, stack)
+            url = portal_url or start_mock(stack, locale, variants)
+            request.batch = BatchOptions(portal_url=url, locale=locale, headless=not headed, parallel=parallel, trace=trace,
+                                         every_page_shot=screenshots is Shots.every_page, portal_map=request.portal_map)
+            backdoor = Backdoor(url)
+            store = open_record(request, entries, stack)
+            report_dir = Path(store.record.report_dir)
+            _setup_logging(report_dir)
+            store.record.portal_url = url
+            if ds160_rows is not None:
+                store.record.ds160_check = ds160_rows
+            secrets = {entry.account_id: throwaway_secrets() for entry in entries}
+            by_account = {entry.account_id: group for entry, (_, group) in zip(entries, groups)}
+            for entry in entries:
+                if entry.account_exists and not store.record.accounts[entry.account_id].registered:
+                    backdoor.create_account(entry, secrets[entry.account_id], by_account[entry.account_id])
+            record, html = execute(
+                request,
+                entries,
+                store,
+                console,
+                secrets_for=lambda entry: secrets[entry.account_id],
+                gates_for=lambda: MockBackdoorGates(url),
+                after=lambda rec: verify_run(rec, by_account, backdoor),
+                started=started,
+            )
     _summary(record, html)
     raise typer.Exit(record.exit_code())
 
@@ -271,6 +291,7 @@ def prefill(
     _show_problems(problems)
     ds160_rows = _ds160_gate(groups, ds160)  # before the portal, the keyring and any browser
     check_environment(request)  # folders and the portal, before the keyring and any browser
+    _node_compile_cache()
     with ExitStack() as stack:
         hold_run(request, stack)  # refuses at once when these inputs are being run
         secrets = {entry.account_id: load_account_secrets(entry.account_id) for entry in entries}  # before any browser
