@@ -91,12 +91,18 @@ def test_the_mock_answers_a_request_in_flight_before_it_stops() -> None:
             response.read()
             answers.append((response.status, response.getheader("location", "")))
 
+        arrived = threading.Event()  # in flight: the mock made its session and is still answering
+        create = sessions.create
+
+        def create_and_tell() -> Any:
+            session = create()
+            arrived.set()
+            return session
+
+        sessions.create = create_and_tell
         client = threading.Thread(target=ask)
         client.start()
-        deadline = time.monotonic() + 5
-        while not sessions._sessions and time.monotonic() < deadline:  # in flight: its session exists
-            time.sleep(0.005)
-        assert sessions._sessions, "the request never reached the mock"
+        assert arrived.wait(5), "the request never reached the mock"
         portal.stop()
         client.join(5)
     assert answers == [(302, "/b2c/en-US/signin?returnUrl=%2Fen-US%2F")]  # the portal's answer, not a cut connection
