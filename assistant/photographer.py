@@ -29,7 +29,7 @@ from loguru import logger
 from playwright.sync_api import Browser, BrowserContext, Page
 
 from flows.page_copy import PageCopy, copy_page
-from flows.screenshot import _capture_whole_page, secret_free_screenshot
+from flows.screenshot import capture_whole_page, secret_free_screenshot
 
 JPEG_QUALITY = 70  # as secret_free_screenshot's: readable, half the time of a PNG
 CLOSE_PATIENCE_SECONDS = 60.0
@@ -164,7 +164,7 @@ class BackgroundPhotographer:
         try:
             show_copy(page, job.copy)
             size = page.viewport_size or {"width": 0, "height": 0}
-            data = _capture_whole_page(page, size["width"], size["height"], JPEG_QUALITY)  # the window: the whole page
+            data = capture_whole_page(page, size["width"], size["height"], JPEG_QUALITY)  # the window: the whole page
             if data is None:
                 page.screenshot(path=str(job.path), full_page=True, type="jpeg", quality=JPEG_QUALITY)
             else:

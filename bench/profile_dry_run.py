@@ -98,7 +98,7 @@ def install() -> None:
         _patch_method(AccountRunner, attr)
     _patch_method(RunStore, "save")
     # The report's page photographs (flows/screenshot.py): the quick path and the emptying one.
-    for fn in ("secret_free_screenshot", "_capture_whole_page", "_emptied_screenshot"):
+    for fn in ("secret_free_screenshot", "capture_whole_page", "_emptied_screenshot"):
         _patch_function(names, "flows.screenshot", fn)
     _patch_method(CDPSession, "send", "CDPSession.send")
     for attr in ("screenshot", "goto", "get_by_label", "title", "evaluate", "evaluate_handle"):

@@ -117,7 +117,7 @@ def secret_free_screenshot(page: Page, path: Path, secrets: Iterable[str], *, qu
     wanted = _wanted(secrets)
     probe: dict[str, int] = page.evaluate(_PROBE, [SECRET_INPUTS, wanted, _NOT_TEXT])
     if probe["secretBoxes"] == 0 and probe["width"] > 0 and probe["height"] > 0:
-        data = _capture_whole_page(page, probe["width"], probe["height"], quality)
+        data = capture_whole_page(page, probe["width"], probe["height"], quality)
         if data is not None:
             path.write_bytes(data)
             return
@@ -145,7 +145,7 @@ def _emptied_screenshot(page: Page, path: Path, wanted: list[str], quality: int)
 _SESSIONS: weakref.WeakKeyDictionary[Page, CDPSession | None] = weakref.WeakKeyDictionary()
 
 
-def _capture_whole_page(page: Page, width: int, height: int, quality: int) -> bytes | None:
+def capture_whole_page(page: Page, width: int, height: int, quality: int) -> bytes | None:
     """The whole page (``width`` x ``height`` CSS pixels from its top left) as a JPEG, from one
     DevTools call; None where there is no DevTools session (not Chromium) or it has gone, and
     the caller takes Playwright's own screenshot instead."""

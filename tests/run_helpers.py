@@ -21,7 +21,7 @@ from assistant.dry_run import Backdoor, throwaway_secrets
 from assistant.gates import Gates, MockBackdoorGates
 from assistant.models import Group
 from assistant.pacing import Pacer
-from assistant.photographer import Photographer
+from assistant.photographer import DirectPhotographer, Photographer
 from assistant.portal_forms import AccountEntry, account_entry
 from assistant.profile_files import validate_file
 from assistant.run_record import AccountRecord, RunRecord, RunStore
@@ -128,7 +128,7 @@ def run_account(
             locale=locale,
             shots_dir=tmp_path / label / "screenshots",
             every_page_shot=every_page_shot,
-            **({"photographer": photographer} if photographer is not None else {}),
+            photographer=photographer or DirectPhotographer(),
         )
         error: BaseException | None = None
         try:

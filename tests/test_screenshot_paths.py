@@ -54,7 +54,7 @@ def emptying_only(monkeypatch: pytest.MonkeyPatch) -> None:
     def refuse(*args: object, **kwargs: object) -> None:
         raise AssertionError("the quick path was taken")
 
-    monkeypatch.setattr(screenshot, "_capture_whole_page", refuse)
+    monkeypatch.setattr(screenshot, "capture_whole_page", refuse)
 
 
 def _geometry(page: Page) -> tuple[tuple[int, int], int]:
