@@ -1,14 +1,16 @@
 """The floor: the fastest honest raw-Playwright fill of the mock portal, no framework.
 
 Same pages, same data and same mock configuration as ``ustd dry-run``, but straight-line code
-by element ids: no page recognition, no label fallbacks, no visibility checks, no screenshots,
-no run record, no report. Honest means: it goes through every page a person goes through, in
+by element ids: no page recognition, no label fallbacks, no visibility checks, no run record,
+no report, and no pictures unless ``--pictures DIR`` asks for one of every page (then as
+hand-written Playwright takes them: ``page.screenshot(full_page=True)`` as JPEG, quality 70 like
+the product's, before each submit and of the payment page). Honest means: it goes through every page a person goes through, in
 order, types into the fields a person sees (dates into the visible ``*_datepicker_description``
 boxes, never the hidden inputs), reads the e-mail code from the mock's outbox as a person reads
 their mail, waits for the cascading selects by their options (Playwright's ``select_option``
 waits for the option to exist), and never POSTs behind the page's back.
 
-    .venv/bin/python -m bench.floor FILES... [--parallel N] [--rate-limit N]
+    .venv/bin/python -m bench.floor FILES... [--parallel N] [--rate-limit N] [--pictures DIR]
 
 It starts its own embedded mock (like the dry run), fills every group, stops at the payment page,
 then checks what the mock received with the product's own checker (assistant.verify), so a
@@ -62,10 +64,12 @@ def _class_id(code: str) -> str:
 class Filler:
     """Fills one account in one page; every step is a handful of Playwright calls by id."""
 
-    def __init__(self, page: Page, base: str, entry: AccountEntry) -> None:
+    def __init__(self, page: Page, base: str, entry: AccountEntry, pictures: Path | None = None) -> None:
         self.page = page
         self.base = base
         self.entry = entry
+        self.pictures = pictures
+        self.taken = 0
         self.statuses: list[int] = []
         self.pages: list[tuple[str, float]] = []
         self.contact_id = ""  # (page, seconds), for a rough per-page profile
@@ -75,8 +79,16 @@ class Filler:
         if response.status == 429:
             self.statuses.append(429)
 
+    def photograph(self) -> None:
+        """The page as filled, the way a hand-written script takes it (only with --pictures)."""
+        if self.pictures is not None:
+            self.taken += 1
+            path = self.pictures / f"{self.entry.account_id}-{self.taken:02d}.jpg"
+            self.page.screenshot(path=str(path), full_page=True, type="jpeg", quality=70)
+
     def submit(self, css: str, expect: str) -> None:
         """Click a button that posts the form, wait for the next document, check where we are."""
+        self.photograph()
         with self.page.expect_navigation(wait_until="domcontentloaded"):
             self.page.click(css)
         if self.statuses:
@@ -151,6 +163,7 @@ class Filler:
         t = self._timed("manage_dependents", t)
         self.delivery(e.primary)
         self.submit("#NextButton", "/payment/")  # the stop: nothing on the payment page is pressed
+        self.photograph()
         self._timed("document_delivery", t)
 
     def applicant(self, a: ApplicantEntry) -> None:
@@ -241,7 +254,9 @@ def verify(base: str, groups: list[Group]) -> list[str]:
     return problems
 
 
-def run_floor(paths: list[Path], *, parallel: int = 1, rate_limit: int | None = 20) -> dict[str, Any]:
+def run_floor(
+    paths: list[Path], *, parallel: int = 1, rate_limit: int | None = 20, pictures: Path | None = None
+) -> dict[str, Any]:
     """Fill every group of ``paths`` against a fresh embedded mock; return timings and problems."""
     from fixtures import MockConfig, MockPortalServer
 
@@ -269,12 +284,13 @@ def run_floor(paths: list[Path], *, parallel: int = 1, rate_limit: int | None = 
                             t0 = time.perf_counter()
                             context = browser.new_context(locale=LOCALE, viewport={"width": 1280, "height": 900})
                             try:
-                                filler = Filler(context.new_page(), base, entry)
+                                filler = Filler(context.new_page(), base, entry, pictures)
                                 filler.run()
                             finally:
                                 context.close()
                             results["groups"][entry.account_id] = {
-                                "seconds": round(time.perf_counter() - t0, 3), "pages": filler.pages}
+                                "seconds": round(time.perf_counter() - t0, 3), "pages": filler.pages,
+                                "pictures": filler.taken}
                     finally:
                         browser.close()
             except Exception as error:  # noqa: BLE001 - reported in the JSON and the exit code
@@ -298,9 +314,13 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--parallel", type=int, default=1, help="browser workers (one Chromium each)")
     parser.add_argument("--rate-limit", type=int, default=20,
                         help="mock rate_limit_per_second (default 20, the dry run's); 0 = off")
+    parser.add_argument("--pictures", type=Path, default=None,
+                        help="also photograph every page into this folder, as the dry run does by default")
     args = parser.parse_args(argv)
     files = [f for p in args.paths for f in (sorted(p.glob("*.yaml")) if p.is_dir() else [p])]
-    results = run_floor(files, parallel=args.parallel, rate_limit=args.rate_limit or None)
+    if args.pictures is not None:
+        args.pictures.mkdir(parents=True, exist_ok=True)
+    results = run_floor(files, parallel=args.parallel, rate_limit=args.rate_limit or None, pictures=args.pictures)
     print(json.dumps(results, ensure_ascii=False))
     return 1 if results["errors"] else 0
 

@@ -101,6 +101,7 @@ class Measure:
     ok: bool
     detail: str = ""
     load: float = 0.0  # 1-minute load average when the run ended: other work on the machine
+    cpu: float = 0.0  # user + system CPU seconds of the run and every descendant it reaped
 
 
 def measure(cmd: list[str], env: dict[str, str], log: Path) -> Measure:
@@ -109,12 +110,15 @@ def measure(cmd: list[str], env: dict[str, str], log: Path) -> Measure:
         proc = subprocess.Popen(cmd, cwd=ROOT, env=env, stdout=out, stderr=subprocess.STDOUT)
         sampler = PeakSampler(proc.pid)
         sampler.start()
-        code = proc.wait()
+        # wait4's usage counts the child and every descendant reaped under it (the driver,
+        # Chromium's processes): the CPU the run cost, whatever else the machine did.
+        _pid, status, usage = os.wait4(proc.pid, 0)
         seconds = time.perf_counter() - started
+        proc.returncode = code = os.waitstatus_to_exitcode(status)
         peak = sampler.stop()
     detail = "" if code == 0 else f"exit {code}, see {log}"
     load = float(Path("/proc/loadavg").read_text().split()[0])
-    return Measure(seconds, peak / 2**20, code == 0, detail, load)
+    return Measure(seconds, peak / 2**20, code == 0, detail, load, usage.ru_utime + usage.ru_stime)
 
 
 @dataclass
@@ -137,6 +141,10 @@ class Row:
         return statistics.median(r.peak_mb for r in self.runs)
 
     @property
+    def cpu(self) -> float:
+        return statistics.median(r.cpu for r in self.runs)
+
+    @property
     def load(self) -> float:
         return statistics.median(r.load for r in self.runs)
 
@@ -152,28 +160,42 @@ def commands(files: list[Path], report: Path, groups: int, floor_rate_limit: int
         ("product parallel 2, stop-only shots", min(2, groups),
          [*ustd, "--parallel", "2", "--screenshots", "failures", "--report", str(report / "parallel-stop-shots")]),
         ("floor serial", 1, floor),
+        ("floor serial, every page photographed", 1, [*floor, "--pictures", str(report / "floor-pictures")]),
     ]
     if groups >= 2:
         out.append(("floor parallel 2", 2, [*floor, "--parallel", "2"]))
     return out
 
 
+PLAIN_FLOORS = ("floor serial", "floor parallel 2")
+PICTURE_FLOOR = "floor serial, every page photographed"
+
+
+def _paired(row: Row, floor: Row | None) -> str:
+    """Median of run n / the floor's run n (same round, so the same load on the machine)."""
+    if floor is None or len(row.runs) < 2 or not floor.ok:
+        return ""
+    return f"{statistics.median(a.seconds / b.seconds for a, b in zip(row.runs, floor.runs)):.2f}"
+
+
 def table(rows: list[Row]) -> str:
-    floors = {(r.size, r.workers): r for r in rows if r.mode.startswith("floor") and r.ok}
-    lines = ["| size | mode | seconds | s/applicant | peak MB | ratio to floor | paired ratio | load |",
-             "|---:|---|---:|---:|---:|---:|---:|---:|"]
+    floors = {(r.size, r.workers): r for r in rows if r.mode in PLAIN_FLOORS and r.ok}
+    picture_floors = {r.size: r for r in rows if r.mode == PICTURE_FLOOR and r.ok}
+    lines = ["| size | mode | seconds | CPU s | s/applicant | peak MB | ratio to floor | paired ratio "
+             "| paired ratio to the floor with pictures | load |",
+             "|---:|---|---:|---:|---:|---:|---:|---:|---:|---:|"]
     for r in rows:
         if not r.ok:
             detail = next((m.detail for m in r.runs if not m.ok), "not run")
-            lines.append(f"| {r.size} | {r.mode} | FAILED ({detail}) | | | | | |")
+            lines.append(f"| {r.size} | {r.mode} | FAILED ({detail}) | | | | | | | |")
             continue
         floor = floors.get((r.size, r.workers))
         ratio = f"{r.seconds / floor.seconds:.2f}" if floor else "n/a"
-        # Run n of a mode against run n of the floor (same round, so the same load on the machine).
-        paired = (f"{statistics.median(a.seconds / b.seconds for a, b in zip(r.runs, floor.runs)):.2f}"
-                  if floor and len(r.runs) > 1 else "")
-        lines.append(f"| {r.size} | {r.mode} | {r.seconds:.1f} | {r.seconds / r.size:.2f} | {r.peak_mb:.0f} | {ratio} "
-                     f"| {paired} | {r.load:.1f} |")
+        # Every picture taken, serially: compare with the floor that photographs every page too.
+        like_for_like = (r.mode.startswith("product serial") and "stop-only" not in r.mode) or r.mode == PICTURE_FLOOR
+        with_pictures = _paired(r, picture_floors.get(r.size)) if like_for_like else ""
+        lines.append(f"| {r.size} | {r.mode} | {r.seconds:.1f} | {r.cpu:.1f} | {r.seconds / r.size:.2f} | {r.peak_mb:.0f} | {ratio} "
+                     f"| {_paired(r, floor)} | {with_pictures} | {r.load:.1f} |")
     return "\n".join(lines)
 
 
@@ -218,7 +240,7 @@ def main(argv: list[str] | None = None) -> int:
                 log = workdir / f"log-{size}-{row.mode.replace(' ', '-')}-{n}.txt"
                 m = measure(cmd, env, log)
                 row.runs.append(m)
-                print(f"  size {size:>3} {row.mode:<20} run {n + 1}: {m.seconds:6.1f} s  {m.peak_mb:6.0f} MB  load {m.load:.1f}"
+                print(f"  size {size:>3} {row.mode:<20} run {n + 1}: {m.seconds:6.1f} s  cpu {m.cpu:5.1f} s  {m.peak_mb:6.0f} MB  load {m.load:.1f}"
                       + ("" if m.ok else f"  FAILED ({m.detail})"), file=sys.stderr, flush=True)
         rows.extend(row for row, _cmd in chosen)
     print(table(rows))
