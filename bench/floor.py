@@ -4,11 +4,13 @@ Same pages, same data and same mock configuration as ``ustd dry-run``, but strai
 by element ids: no page recognition, no label fallbacks, no visibility checks, no run record,
 no report, and no pictures unless ``--pictures DIR`` asks for one of every page (then as
 hand-written Playwright takes them: ``page.screenshot(full_page=True)`` as JPEG, quality 70 like
-the product's, before each submit and of the payment page). Honest means: it goes through every page a person goes through, in
-order, types into the fields a person sees (dates into the visible ``*_datepicker_description``
-boxes, never the hidden inputs), reads the e-mail code from the mock's outbox as a person reads
-their mail, waits for the cascading selects by their options (Playwright's ``select_option``
-waits for the option to exist), and never POSTs behind the page's back.
+the product's, before each submit and of the payment page).
+
+Honest means: it goes through every page a person goes through, in order, types into the fields
+a person sees (dates into the visible ``*_datepicker_description`` boxes, never the hidden
+inputs), reads the e-mail code from the mock's outbox as a person reads their mail, waits for
+the cascading selects by their options (Playwright's ``select_option`` waits for the option to
+exist), and never POSTs behind the page's back.
 
     .venv/bin/python -m bench.floor FILES... [--parallel N] [--rate-limit N] [--pictures DIR]
 
