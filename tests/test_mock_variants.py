@@ -867,6 +867,7 @@ def test_browser_class_select_cascade_and_native_dates(page: Page, portal: Any) 
             page.locator(f"#{fid}").fill(value)
     page.get_by_role("button", name="Submit").click()
     expect(page).to_have_url(f"{portal.url}/en-US/visa_options/")
+    page.wait_for_load_state("domcontentloaded")  # the cascade listens from DOMContentLoaded on
     page.locator("#atlas_post").select_option(label="Beijing")
     expect(page.locator("#atlas_post_visa_category option", has_text="All Others")).to_have_count(1)
     page.locator("#atlas_post_visa_category").select_option(label="All Others")
