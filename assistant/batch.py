@@ -37,7 +37,7 @@ if TYPE_CHECKING:
 
 SecretsFor = Callable[[AccountEntry], AccountSecrets]
 GatesFor = Callable[[], Gates]
-Progress = Callable[[str, str], None]
+Progress = Callable[[ApplicantRecord], None]  # redraws one applicant's bar
 
 
 @dataclass(frozen=True)
@@ -155,6 +155,7 @@ def _run_one(
 
     record = store.record.accounts[entry.account_id]
     if all(a.status in ("ready", "incomplete", "failed", "declined") for a in record.applicants.values()) and record.gate:
+        _show(record, progress)
         return  # finished in an earlier attempt of this run
     for applicant in record.applicants.values():  # a resumed run tries failed ones again
         if applicant.status in ("failed", "declined"):
@@ -212,6 +213,13 @@ def _run_one(
         stop_waiting()
         tracing.close()
         context.close()
+        _show(record, progress)
+
+
+def _show(record: AccountRecord, progress: Progress) -> None:
+    """Every applicant's bar as the account ended (the dependents' too: payment settles them)."""
+    for applicant in record.applicants.values():
+        progress(applicant)
 
 
 def browser_failure(failure: PlaywrightError, url: str) -> str:

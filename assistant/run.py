@@ -183,7 +183,7 @@ def execute(
     verification: dict[str, list[str]] = {}
     try:
         with RunProgress(console, entries, enabled=request.show_progress) as progress:
-            run_batch(entries, request.batch, store, secrets_for, gates_for, progress.page_done, started)
+            run_batch(entries, request.batch, store, secrets_for, gates_for, progress.applicant_changed, started)
         if after is not None:
             verification = after(store.record)
     except KeyboardInterrupt:

@@ -51,10 +51,10 @@ class _Stop(Exception):
     """Internal: the account reached the point where a person takes over."""
 
 
-ProgressCallback = Callable[[str, str], None]
+ProgressCallback = Callable[[ApplicantRecord], None]
 
 
-def _no_progress(applicant_id: str, page_name: str) -> None:
+def _no_progress(applicant: ApplicantRecord) -> None:
     return None
 
 
@@ -97,6 +97,7 @@ class AccountRunner:
         self.page.on("framenavigated", self._count_navigation)  # a look is good for one document
         for applicant in self.entry.applicants:
             coverage.seed(self.applicant(applicant), coverage.expected_values(self.entry, applicant, self.portal_map))
+            self.on_progress(self.applicant(applicant))  # the values to enter are known: the bars get their totals
         self.applicant_fields = tuple(
             _unique(spec for name in coverage.APPLICANT_PAGES if name in self.portal_map.pages
                     for spec in self.portal_map.page(name).fields)
@@ -271,7 +272,7 @@ class AccountRunner:
         applicant.started()
         applicant.pages.append(record)
         self.store.save()
-        self.on_progress(entry.applicant_id, record.page)
+        self.on_progress(applicant)
 
     def fill(self, specs: tuple[FieldSpec, ...], values: Mapping[str, str], **options: object) -> list[FieldOutcome]:
         """Fill whatever of ``specs`` the page shows with ``values`` (the generic routine)."""

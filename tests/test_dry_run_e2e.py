@@ -111,18 +111,22 @@ def test_second_run_on_filled_portal_adds_no_dependent_twice(
 
 
 def test_cli_dry_run_of_single_profile(tmp_path: Path) -> None:
-    """The command a person runs: embedded mock, its own browser, report and exit code 0."""
+    """The command a person runs: embedded mock, its own browser, report and exit code 0; its bar
+    ends full, counting every value the run record tracks."""
     report = tmp_path / "report"
-    env = {**os.environ, "USTD_STATE_DIR": str(tmp_path / "state")}
+    env = {**os.environ, "USTD_STATE_DIR": str(tmp_path / "state"), "COLUMNS": "160"}
     done = subprocess.run(
         [sys.executable, "-m", "assistant", "dry-run", str(EXAMPLES / "single.yaml"), "--locale", "en-US",
-         "--report", str(report), "--quiet"],
+         "--report", str(report)],
         cwd=ROOT, env=env, capture_output=True, text=True, timeout=240, check=False,
     )
     assert done.returncode == 0, done.stdout + done.stderr
     run = json.loads((report / "run.json").read_text(encoding="utf-8"))
     applicant = run["accounts"]["song-jiahui"]["applicants"]["song-jiahui"]
     assert applicant["status"] == "ready"
+    tracked = len(applicant["values"])
+    assert tracked > 20 and all(v["status"] != "missing" for v in applicant["values"].values())
+    assert f"{tracked}/{tracked} values ready for payment" in done.stdout, done.stdout
     assert run["accounts"]["song-jiahui"]["gate"] == "payment"
     assert (report / "report.html").is_file()
     assert list((report / "screenshots").glob("*.jpg"))
