@@ -7,10 +7,14 @@ value missing is "incomplete" at payment, with each value named and the reason.
 
 from __future__ import annotations
 
+import re
+from pathlib import Path
+
 from run_helpers import EXAMPLES, Account
 
 from assistant import coverage
 from assistant.batch import new_account_record
+from assistant.report import write_html
 from assistant.run_record import REMAINING_AT_PAYMENT, RunRecord
 from flows._fill import FieldOutcome
 from flows._portal_map import load_portal_map
@@ -90,6 +94,24 @@ def test_an_applicant_with_a_value_missing_is_incomplete_with_the_value_named() 
             other.reached_payment(list(REMAINING_AT_PAYMENT))
     assert [a.status for a in run.applicants()].count("ready") == 3
     assert run.exit_code() == 3
+
+
+def test_the_reports_summary_counts_each_applicants_values_entered(tmp_path: Path) -> None:
+    _, record = _account()
+    for applicant in record.applicants.values():
+        for value in applicant.values.values():
+            value.status = "entered"
+    own = record.applicants[OWN]
+    own.values["delivery_option"].status = own.values["pickup_location"].status = "missing"
+    run = RunRecord(run_key="k", mode="dry-run", portal_url="http://127.0.0.1", locale="zh-CN", inputs=[],
+                    report_dir=str(tmp_path), accounts={record.account_id: record})
+
+    html = write_html(run).read_text(encoding="utf-8")
+
+    counts = re.findall(r'<td class="values-entered">(\d+) of (\d+)</td>', html)
+    expected = [(len(a.values) - len(a.missing()), len(a.values)) for a in record.applicants.values()]
+    assert [(int(m), int(n)) for m, n in counts] == expected
+    assert (len(own.values) - 2, len(own.values)) in expected
 
 
 def test_a_dependent_takes_visa_type_and_priority_from_the_primary_only_when_the_same() -> None:
