@@ -16,14 +16,18 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from html.parser import HTMLParser
 
-from playwright.sync_api import Page, Response
+from playwright.sync_api import Page, Request, Response
 from playwright.sync_api import TimeoutError as PlaywrightTimeout
 
-from flows.errors import FlowError, XhrFailed, XhrRefused
+from flows.errors import FlowError, XhrFailed, XhrRefused, XhrUnheard
 
 XHR_ATTEMPTS = 4
 """One request and three retries: a rate limit of a few requests a second clears in one wait."""
 XHR_TIMEOUT_MS = 30_000
+UNHEARD_MS = 3_000
+"""A choice the page's script did not hear (it was not listening yet: some pages wire their
+lists up after the page has loaded) sends no request at all. After this long without one the
+choice is made again, once, as a person would; a request goes out within milliseconds when heard."""
 DEFAULT_RETRY_AFTER_SECONDS = 1.0
 MAX_REASON_CHARS = 200
 
@@ -120,20 +124,25 @@ class XhrRetry:
     back_off: BackOff = field(default=_wait_quietly)
     attempts: int = XHR_ATTEMPTS
     timeout_ms: float = XHR_TIMEOUT_MS
+    unheard_ms: float = UNHEARD_MS
 
     def call(self, page: Page, what: str, url: re.Pattern[str], action: Callable[[], None]) -> Response:
         """Do ``action`` (which fires an XHR/fetch whose URL matches ``url``) until the portal
-        answers it with success; raise XhrFailed / XhrRefused with its answer otherwise."""
+        answers it with success; raise XhrFailed / XhrRefused with its answer otherwise, and
+        XhrUnheard when the page sends no request even after the action is done twice."""
 
         def fired(response: Response) -> bool:
             return response.request.resource_type in ("xhr", "fetch") and bool(url.search(response.url))
+
+        def sent(request: Request) -> bool:
+            return request.resource_type in ("xhr", "fetch") and bool(url.search(request.url))
 
         status, reason = 0, ""
         for attempt in range(1, self.attempts + 1):
             acted = False
             try:
                 with page.expect_response(fired, timeout=self.timeout_ms) as answer:
-                    action()
+                    self._until_heard(page, what, sent, action)
                     acted = True
                 response = answer.value
             except PlaywrightTimeout:
@@ -153,3 +162,18 @@ class XhrRetry:
             wait = retry_after_of(response) if status == 429 else float(attempt)
             self.back_off(wait, status, f"the portal answered the {what} request with HTTP {status} ({reason})")
         raise XhrFailed(what, status, reason, self.attempts, page.url)
+
+    def _until_heard(self, page: Page, what: str, sent: Callable[[Request], bool], action: Callable[[], None]) -> None:
+        """Do ``action``; if no request goes out, do it once more; XhrUnheard if still none.
+        A timeout of the action itself (its control never became usable) is raised as is."""
+        for _ in range(2):
+            acted = False
+            try:
+                with page.expect_request(sent, timeout=self.unheard_ms):
+                    action()
+                    acted = True
+                return
+            except PlaywrightTimeout:
+                if not acted:
+                    raise
+        raise XhrUnheard(what, page.url)

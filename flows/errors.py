@@ -17,6 +17,7 @@ that is not a :class:`UstdError` is a bug and may show a traceback. The tree::
         ├── UnexpectedPage            the portal showed a page nobody knows
         ├── XhrFailed                 an in-page request kept getting 429 or 5xx
         ├── XhrRefused                an in-page request was refused (4xx)
+        ├── XhrUnheard                a choice sent no request, even made twice
         └── ApplicantFailed           one applicant could not be completed; others may be
 
 This module is at the bottom of the package graph (``assistant`` imports ``flows``, never the
@@ -166,6 +167,18 @@ class XhrRefused(FlowError):
     def __init__(self, what: str, status: int, reason: str) -> None:
         self.what, self.status, self.reason = what, status, reason
         super().__init__(f"The portal refused the {what} request (HTTP {status}): {reason or 'no message'}")
+
+
+class XhrUnheard(FlowError):
+    """A choice that should load the next list sent no request, even when made a second time."""
+
+    def __init__(self, what: str, url: str) -> None:
+        self.what = what
+        super().__init__(
+            f"The page sent no {what} request after the choice, made twice, at {url}.",
+            hint="The portal's page may work differently now: make this choice by hand in the browser, "
+                 "and tell whoever keeps the portal map.",
+        )
 
 
 class ApplicantFailed(FlowError):

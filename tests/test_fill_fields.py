@@ -17,6 +17,7 @@ from playwright.sync_api import Locator, Route
 from flows._fill import FieldOutcome, fill_fields
 from flows._specs import FieldSpec, OptionTexts
 from flows._xhr import XhrRetry
+from flows.errors import XhrUnheard
 
 
 @pytest.fixture()
@@ -197,11 +198,26 @@ VISA_OPTIONS = """<!doctype html><meta charset="utf-8">{cells}
 })();</script>"""
 
 
-@pytest.fixture(params=["in-order", "shuffled"])
+# A page whose lists are wired up late: the first choice of each list goes unheard (its script
+# was not listening yet), as on a page that attaches its handlers after it has loaded.
+LATE_LISTENING = """<script>(() => {
+  for (const id of ["atlas_post", "atlas_post_visa_category"]) {
+    let heard = false;
+    document.getElementById(id).addEventListener("change", (e) => {
+      if (!heard) { heard = true; e.stopImmediatePropagation(); }
+    });
+  }
+})();</script>"""
+
+
+@pytest.fixture(params=["in-order", "shuffled", "late-listening"])
 def visa_site(page: Any, request: pytest.FixtureRequest) -> list[str]:
     """The visa-options cascade of the portal, served by routes: post -> categories -> classes;
-    in the page order of the cascade, or shuffled (a list before the one that fills it)."""
-    cells = POST + CATEGORY + CLASSES if request.param == "in-order" else CLASSES + CATEGORY + POST
+    in the page order of the cascade, or shuffled (a list before the one that fills it), or
+    with each list's first choice unheard."""
+    cells = CLASSES + CATEGORY + POST if request.param == "shuffled" else POST + CATEGORY + CLASSES
+    if request.param == "late-listening":  # its listeners run before the cascade's own
+        cells += LATE_LISTENING
     asked: list[str] = []
 
     def answer(route: Route) -> None:
@@ -233,13 +249,30 @@ def test_cascades_wait_on_the_portal_request_and_find_what_it_drew(page: Any, vi
         FieldSpec("visa_class", id="atlas_visa_class", labels=("Visa Class",), overridden=frozenset({"id"})),
     ]
     outcomes = fill_fields(page, specs, {"post": "Shanghai", "category": "Others", "visa_class": "B1/B2"},
-                           xhr=XhrRetry(timeout_ms=5_000), timeout_ms=5_000)
+                           xhr=XhrRetry(timeout_ms=5_000, unheard_ms=1_500), timeout_ms=5_000)
 
     got = by_key(outcomes)
     assert statuses(outcomes) == {"post": "entered", "category": "entered", "visa_class": "entered"}
     assert got["visa_class"].found_by == "name (map override)" and got["visa_class"].kind == "radio"
     assert got["category"].shown == "All Others"
     assert [path.rsplit("/", 1)[-1] for path in visa_site[1:]] == ["visa_categories", "visa_classes"]
+
+
+def test_a_choice_the_page_never_hears_fails_with_what_to_do_and_not_as_a_slow_portal(page: Any) -> None:
+    page.route("http://portal.test/**", lambda route: route.fulfill(
+        status=200, content_type="text/html", body="<!doctype html><meta charset='utf-8'>" + POST))
+    page.goto("http://portal.test/zh-CN/visa_options/")
+    asked: list[str] = []
+    page.on("request", lambda r: asked.append(r.url))
+
+    with pytest.raises(XhrUnheard) as failure:
+        fill_fields(page, [FieldSpec("post", id="atlas_post", loads="visa_categories")], {"post": "Shanghai"},
+                    xhr=XhrRetry(timeout_ms=5_000, unheard_ms=300), timeout_ms=5_000)
+
+    assert "sent no post options request after the choice, made twice" in str(failure.value)
+    assert "by hand" in (failure.value.hint or "")
+    assert asked == []
+    assert page.locator("#atlas_post").input_value() == "g2"  # the choice itself was made
 
 
 def test_a_loose_option_match_is_reported(page: Any) -> None:
