@@ -88,7 +88,7 @@ def test_the_dry_runs_portal_map_reaches_the_runner(tmp_path: Path) -> None:
     env = {**os.environ, "USTD_STATE_DIR": str(tmp_path / "state"), "COLUMNS": "200"}
     done = subprocess.run(
         [sys.executable, "-m", "assistant", "dry-run", str(EXAMPLES / "single.yaml"), "--portal-map", str(renamed),
-         "--report", str(tmp_path / "report"), "--quiet"],
+         "--report", str(tmp_path / "report"), "--quiet", "--screenshots", "failures"],  # the map is tested
         cwd=ROOT, env=env, capture_output=True, text=True, timeout=240, check=False,
     )
     output = done.stdout + done.stderr

@@ -39,9 +39,10 @@ def test_a_pasted_address_gives_the_origin_and_the_locale_of_its_path(pasted: st
 
 
 def _dry_run(args: list[str], state: Path) -> subprocess.CompletedProcess[str]:
+    """A dry run photographing only its stop: the address is what is tested, not the pictures."""
     env = {**os.environ, "USTD_STATE_DIR": str(state)}
-    return subprocess.run([sys.executable, "-m", "assistant", "dry-run", *args], cwd=ROOT, env=env,
-                          capture_output=True, text=True, timeout=240, check=False)
+    return subprocess.run([sys.executable, "-m", "assistant", "dry-run", *args, "--screenshots", "failures"],
+                          cwd=ROOT, env=env, capture_output=True, text=True, timeout=240, check=False)
 
 
 def test_a_dry_run_against_a_pasted_page_address_uses_its_origin_and_locale(portal: Any, tmp_path: Path) -> None:
