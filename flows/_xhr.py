@@ -164,16 +164,27 @@ class XhrRetry:
         raise XhrFailed(what, status, reason, self.attempts, page.url)
 
     def _until_heard(self, page: Page, what: str, sent: Callable[[Request], bool], action: Callable[[], None]) -> None:
-        """Do ``action``; if no request goes out, do it once more; XhrUnheard if still none.
-        A timeout of the action itself (its control never became usable) is raised as is."""
-        for _ in range(2):
-            acted = False
-            try:
-                with page.expect_request(sent, timeout=self.unheard_ms):
-                    action()
-                    acted = True
-                return
-            except PlaywrightTimeout:
-                if not acted:
-                    raise
+        """Do ``action``; if no request goes out within ``unheard_ms`` of it being done (however
+        long the action itself took), do it once more; XhrUnheard if still none. A timeout of
+        the action itself (its control never became usable) is raised as is."""
+        heard: list[Request] = []
+
+        def listen(request: Request) -> None:
+            if sent(request):
+                heard.append(request)
+
+        page.on("request", listen)
+        try:
+            for _ in range(2):
+                action()
+                if heard:
+                    return
+                try:
+                    page.wait_for_event("request", predicate=sent, timeout=self.unheard_ms)
+                    return
+                except PlaywrightTimeout:
+                    if heard:
+                        return
+        finally:
+            page.remove_listener("request", listen)
         raise XhrUnheard(what, page.url)

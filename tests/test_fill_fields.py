@@ -7,6 +7,7 @@ so the tests wait on page state, never on a clock.
 from __future__ import annotations
 
 import json
+import re
 from collections.abc import Iterator
 from typing import Any
 from urllib.parse import parse_qs, urlparse
@@ -256,6 +257,32 @@ def test_cascades_wait_on_the_portal_request_and_find_what_it_drew(page: Any, vi
     assert got["visa_class"].found_by == "name (map override)" and got["visa_class"].kind == "radio"
     assert got["category"].shown == "All Others"
     assert [path.rsplit("/", 1)[-1] for path in visa_site[1:]] == ["visa_categories", "visa_classes"]
+
+
+def test_a_choice_that_takes_long_to_make_and_is_heard_is_made_once(page: Any) -> None:
+    """The wait for a request starts when the choice is made, not before: a slow action (here
+    waiting for the page to show it is ready) is not taken for an unheard one and repeated."""
+    asked: list[str] = []
+
+    def answer(route: Route) -> None:
+        if route.request.url.endswith(".html"):
+            route.fulfill(status=200, content_type="text/html", body=VISA_OPTIONS.replace("{cells}", POST + CATEGORY)
+                          + "<script>setTimeout(() => document.body.insertAdjacentHTML('beforeend', "
+                            "'<p id=ready>ready</p>'), 600);</script>")
+        else:
+            asked.append(urlparse(route.request.url).path)
+            route.fulfill(status=200, content_type="application/json", body='{"value": []}')
+
+    page.route("http://portal.test/**", answer)
+    page.goto("http://portal.test/visa_options.html")
+
+    def choose() -> None:
+        page.locator("#ready").wait_for()
+        page.locator("#atlas_post").select_option("g2")
+
+    XhrRetry(timeout_ms=5_000, unheard_ms=300).call(page, "post options", re.compile("visa_categories"), choose)
+
+    assert asked == ["/_api/visa_categories"]
 
 
 def test_a_choice_the_page_never_hears_fails_with_what_to_do_and_not_as_a_slow_portal(page: Any) -> None:
