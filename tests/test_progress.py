@@ -8,13 +8,16 @@ from __future__ import annotations
 
 import io
 import re
+from pathlib import Path
 
 from rich.console import Console
+from run_helpers import EXAMPLES, load_group, new_store
 
+from assistant.batch import BatchOptions, _run_one
+from assistant.photographer import DirectPhotographer
 from assistant.portal_forms import account_entry
 from assistant.progress import RunProgress
 from assistant.run_record import ApplicantRecord, PageRecord, ValueRecord
-from run_helpers import EXAMPLES, load_group
 
 
 def _record(applicant_id: str, name: str, entered: int, missing: int, pages: list[str]) -> ApplicantRecord:
@@ -72,3 +75,23 @@ def test_one_value_is_said_in_the_singular() -> None:
     record.reached_payment([])
 
     assert "30/31 values NOT ready: 1 value not entered" in _bars([record])["HE YUTONG"]
+
+
+def test_an_account_finished_in_an_earlier_attempt_is_drawn_as_it_ended(tmp_path: Path) -> None:
+    """A resumed run skips an account that reached payment before; its bars still show that."""
+    entry = account_entry(load_group(EXAMPLES / "delegation.yaml"))
+    store = new_store(tmp_path, entry, "http://127.0.0.1:1", "zh-CN")
+    record = store.record.accounts[entry.account_id]
+    record.gate = "payment"
+    for applicant in record.applicants.values():
+        applicant.mark("ready")
+    drawn: list[ApplicantRecord] = []
+
+    def no_browser_needed(*args: object) -> object:
+        raise AssertionError("a finished account needs no secrets, gates or browser")
+
+    _run_one(None, entry, BatchOptions(portal_url="http://127.0.0.1:1"), store, no_browser_needed,
+             no_browser_needed, drawn.append, DirectPhotographer())
+
+    assert [a.applicant_id for a in drawn] == [a.applicant_id for a in entry.applicants]
+    assert "ready for payment" in _bars(drawn)["HE ZHENBANG"]
